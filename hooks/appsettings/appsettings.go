@@ -1,0 +1,90 @@
+// Package appsettings makes counterpart.yaml the source of truth for the
+// PocketBase settings it covers: app name and URL, SMTP, rate limits, and the
+// users collection's password, token and MFA/OTP options.
+package appsettings
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"counterpart/internal/config"
+)
+
+// RateLimitRules are the limits switched on by default: sign-in and password
+// flows are tight, the rest of the API is generous.
+var RateLimitRules = []core.RateLimitRule{
+	{Label: "*:auth", MaxRequests: 5, Duration: 10},
+	{Label: "*:requestPasswordReset", MaxRequests: 3, Duration: 60},
+	{Label: "*:requestOTP", MaxRequests: 3, Duration: 60},
+	{Label: "*:create", MaxRequests: 60, Duration: 10},
+	{Label: "/api/batch", MaxRequests: 5, Duration: 1},
+	{Label: "/api/", MaxRequests: 600, Duration: 10},
+}
+
+// Register applies cfg when the server starts (after migrations), or at once
+// when the app is already bootstrapped and migrated, as in tests.
+func Register(app core.App, cfg *config.Config) error {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		if err := Apply(se.App, cfg); err != nil {
+			return err
+		}
+		return se.Next()
+	})
+	return nil
+}
+
+// Apply writes cfg into the app's settings and the users collection, saving only what changed.
+func Apply(app core.App, cfg *config.Config) error {
+	s := app.Settings()
+	s.Meta.AppName = "Counterpart"
+	s.Meta.AppURL = PublicURL(cfg)
+	s.Meta.HideControls = true // the schema is code: no editing collections from the dashboard
+	if cfg.SMTP.Enabled() {
+		s.SMTP.Enabled = true
+		s.SMTP.Host = cfg.SMTP.Host
+		s.SMTP.Port = cfg.SMTP.Port
+		s.SMTP.Username = cfg.SMTP.Username
+		s.SMTP.Password = cfg.SMTP.Password
+		s.SMTP.TLS = cfg.SMTP.TLS
+		s.Meta.SenderAddress = cfg.SMTP.SenderAddress
+		s.Meta.SenderName = cfg.SMTP.SenderName
+	} else if s.Meta.SenderAddress == "" || s.Meta.SenderAddress == "support@example.com" {
+		s.Meta.SenderAddress = cfg.SMTP.SenderAddress
+		s.Meta.SenderName = cfg.SMTP.SenderName
+	}
+	s.RateLimits.Enabled = cfg.Auth.RateLimit
+	s.RateLimits.Rules = RateLimitRules
+	if err := app.Save(s); err != nil {
+		return fmt.Errorf("apply settings: %w", err)
+	}
+
+	users, err := app.FindCollectionByNameOrId("users")
+	if err != nil {
+		return fmt.Errorf("apply auth settings: %w", err)
+	}
+	before, _ := users.MarshalJSON()
+	if pw, ok := users.Fields.GetByName("password").(*core.PasswordField); ok {
+		pw.Min = cfg.Auth.PasswordMinLength
+	}
+	users.AuthToken.Duration = int64(cfg.Auth.TokenTTL.Seconds())
+	users.MFA.Enabled = cfg.Auth.MFA
+	users.OTP.Enabled = cfg.Auth.OTP || cfg.Auth.MFA
+	after, _ := users.MarshalJSON()
+	if string(before) == string(after) {
+		return nil
+	}
+	if err := app.Save(users); err != nil {
+		return fmt.Errorf("apply auth settings: %w", err)
+	}
+	return nil
+}
+
+// PublicURL is the address users reach the app at: public_url, else http://<http>.
+func PublicURL(cfg *config.Config) string {
+	if cfg.PublicURL != "" {
+		return strings.TrimRight(cfg.PublicURL, "/")
+	}
+	return "http://" + cfg.HTTP
+}

@@ -1,0 +1,307 @@
+// Package config loads Counterpart's configuration from a YAML file,
+// COUNTERPART_* environment variables and command-line flags, and validates
+// it in one place so that a bad value fails at start with the key, the value
+// and what is expected.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/go-viper/mapstructure/v2"
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+)
+
+// EnvPrefix is the prefix of every environment variable Counterpart reads,
+// e.g. COUNTERPART_N8N_JWT_SECRET for n8n.jwt.secret.
+const EnvPrefix = "COUNTERPART"
+
+// DefaultFile is the config file read when --config is not given and it exists.
+const DefaultFile = "counterpart.yaml"
+
+// Config is the whole typed configuration of the appliance.
+type Config struct {
+	// HTTP is the address the web server listens on.
+	HTTP string `mapstructure:"http"`
+	// DataDir holds the SQLite databases and, with the local store, the files.
+	DataDir string `mapstructure:"data_dir"`
+	// PublicURL is the address users reach the app at (links in mails, callbacks).
+	PublicURL string `mapstructure:"public_url"`
+
+	Auth    Auth    `mapstructure:"auth"`
+	Storage Storage `mapstructure:"storage"`
+	N8N     N8N     `mapstructure:"n8n"`
+	SMTP    SMTP    `mapstructure:"smtp"`
+	Backups Backups `mapstructure:"backups"`
+
+	// File is the config file that was read, empty when none was.
+	File string `mapstructure:"-"`
+}
+
+// Auth configures sign-in for tenant users.
+type Auth struct {
+	// PasswordMinLength is the shortest password a user may set.
+	PasswordMinLength int `mapstructure:"password_min_length"`
+	// TokenTTL is how long a sign-in stays valid without a refresh.
+	TokenTTL time.Duration `mapstructure:"token_ttl"`
+	// RateLimit switches PocketBase's request rate limiter on.
+	RateLimit bool `mapstructure:"rate_limit"`
+	// MFA requires a second factor (an emailed one-time password) after the password.
+	MFA bool `mapstructure:"mfa"`
+	// OTP allows signing in with an emailed one-time password.
+	OTP bool `mapstructure:"otp"`
+}
+
+// Storage selects and configures the document store.
+type Storage struct {
+	// Driver is "local" (files under the data dir) or "s3".
+	Driver string  `mapstructure:"driver"`
+	Local  LocalFS `mapstructure:"local"`
+	S3     S3      `mapstructure:"s3"`
+}
+
+// LocalFS configures the embedded local-disk store.
+type LocalFS struct {
+	// Dir defaults to <data_dir>/storage.
+	Dir string `mapstructure:"dir"`
+}
+
+// S3 configures an S3-compatible store such as MinIO or AWS S3.
+type S3 struct {
+	Endpoint     string `mapstructure:"endpoint"`
+	Bucket       string `mapstructure:"bucket"`
+	Region       string `mapstructure:"region"`
+	AccessKey    string `mapstructure:"access_key"`
+	SecretKey    string `mapstructure:"secret_key"`
+	UseSSL       bool   `mapstructure:"use_ssl"`
+	PathStyle    bool   `mapstructure:"path_style"`
+	CreateBucket bool   `mapstructure:"create_bucket"`
+}
+
+// N8N configures the n8n webhooks that do the AI work.
+type N8N struct {
+	// ChatURL is the chat workflow's webhook; empty means retrieval-only answers.
+	ChatURL string `mapstructure:"chat_url"`
+	// IngestURL is the ingest workflow's webhook; empty means built-in processing.
+	IngestURL string        `mapstructure:"ingest_url"`
+	Timeout   time.Duration `mapstructure:"timeout"`
+	JWT       JWT           `mapstructure:"jwt"`
+}
+
+// Enabled reports whether any n8n webhook is configured.
+func (n N8N) Enabled() bool { return n.ChatURL != "" || n.IngestURL != "" }
+
+// JWT configures the tokens exchanged with n8n.
+type JWT struct {
+	Algorithm      string        `mapstructure:"algorithm"`
+	Secret         string        `mapstructure:"secret"`
+	PrivateKeyFile string        `mapstructure:"private_key_file"`
+	PublicKeyFile  string        `mapstructure:"public_key_file"`
+	TTL            time.Duration `mapstructure:"ttl"`
+}
+
+// SMTP configures outgoing mail (invitations, password resets, reports).
+type SMTP struct {
+	Host          string `mapstructure:"host"`
+	Port          int    `mapstructure:"port"`
+	Username      string `mapstructure:"username"`
+	Password      string `mapstructure:"password"`
+	TLS           bool   `mapstructure:"tls"`
+	SenderAddress string `mapstructure:"sender_address"`
+	SenderName    string `mapstructure:"sender_name"`
+}
+
+// Enabled reports whether mail is sent through SMTP.
+func (s SMTP) Enabled() bool { return s.Host != "" }
+
+// Backups configures scheduled database backups.
+type Backups struct {
+	// Cron is a 5-field cron expression; empty disables scheduled backups.
+	Cron string `mapstructure:"cron"`
+	// Keep is how many scheduled backups are kept.
+	Keep int `mapstructure:"keep"`
+	// S3 stores backups in the S3 bucket of storage.s3 instead of the data dir.
+	S3 bool `mapstructure:"s3"`
+}
+
+// defaults lists every key with the value that serves a single machine.
+var defaults = map[string]any{
+	"http":                     "127.0.0.1:8090",
+	"data_dir":                 "./pb_data",
+	"public_url":               "",
+	"auth.password_min_length": 10,
+	"auth.token_ttl":           "72h",
+	"auth.rate_limit":          true,
+	"auth.mfa":                 false,
+	"auth.otp":                 false,
+	"storage.driver":           "local",
+	"storage.local.dir":        "",
+	"storage.s3.endpoint":      "",
+	"storage.s3.bucket":        "",
+	"storage.s3.region":        "us-east-1",
+	"storage.s3.access_key":    "",
+	"storage.s3.secret_key":    "",
+	"storage.s3.use_ssl":       true,
+	"storage.s3.path_style":    false,
+	"storage.s3.create_bucket": false,
+	"n8n.chat_url":             "",
+	"n8n.ingest_url":           "",
+	"n8n.timeout":              "120s",
+	"n8n.jwt.algorithm":        "HS256",
+	"n8n.jwt.secret":           "",
+	"n8n.jwt.private_key_file": "",
+	"n8n.jwt.public_key_file":  "",
+	"n8n.jwt.ttl":              "60s",
+	"smtp.host":                "",
+	"smtp.port":                587,
+	"smtp.username":            "",
+	"smtp.password":            "",
+	"smtp.tls":                 false,
+	"smtp.sender_address":      "no-reply@counterpart.local",
+	"smtp.sender_name":         "Counterpart",
+	"backups.cron":             "",
+	"backups.keep":             7,
+	"backups.s3":               false,
+}
+
+// Keys returns every configuration key, sorted.
+func Keys() []string {
+	keys := make([]string, 0, len(defaults))
+	for k := range defaults {
+		keys = append(keys, k)
+	}
+	sortStrings(keys)
+	return keys
+}
+
+// flagKeys maps the command-line flags Counterpart understands to their keys.
+// --dir and --http are PocketBase's own flags, read here too so that both agree.
+var flagKeys = map[string]string{
+	"dir":        "data_dir",
+	"http":       "http",
+	"public-url": "public_url",
+}
+
+// Load reads the configuration from args (os.Args[1:]), the environment and
+// the config file, and validates it. Flags that are not Counterpart's are ignored.
+func Load(args []string) (*Config, error) {
+	fs := pflag.NewFlagSet("counterpart", pflag.ContinueOnError)
+	fs.ParseErrorsAllowlist.UnknownFlags = true
+	fs.Usage = func() {}
+	fs.SetOutput(discard{})
+	configFile := fs.String("config", "", "")
+	for name := range flagKeys {
+		fs.String(name, "", "")
+	}
+	// help flags belong to the CLI; a parse error here is reported by the CLI itself
+	_ = fs.Parse(withoutHelp(args))
+
+	v := viper.New()
+	for k, val := range defaults {
+		v.SetDefault(k, val)
+	}
+	v.SetEnvPrefix(EnvPrefix)
+	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
+	v.AutomaticEnv()
+
+	file := *configFile
+	if file == "" {
+		file = os.Getenv(EnvPrefix + "_CONFIG")
+	}
+	if file == "" {
+		if _, err := os.Stat(DefaultFile); err == nil {
+			file = DefaultFile
+		}
+	}
+	if file != "" {
+		v.SetConfigFile(file)
+		v.SetConfigType("yaml")
+		if err := v.ReadInConfig(); err != nil {
+			return nil, fmt.Errorf("config file %s: %w", file, err)
+		}
+		if err := checkUnknownKeys(v.AllSettings(), ""); err != nil {
+			return nil, fmt.Errorf("config file %s: %w", file, err)
+		}
+	}
+	for name, key := range flagKeys {
+		if f := fs.Lookup(name); f != nil && f.Changed {
+			v.Set(key, f.Value.String())
+		}
+	}
+
+	cfg, err := decode(v)
+	if err != nil {
+		return nil, err
+	}
+	cfg.File = file
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// Defaults returns the configuration made of the built-in defaults alone.
+func Defaults() *Config {
+	v := viper.New()
+	for k, val := range defaults {
+		v.SetDefault(k, val)
+	}
+	cfg, err := decode(v)
+	if err != nil {
+		panic(err) // the defaults are constants: a failure is a programming error
+	}
+	return cfg
+}
+
+func decode(v *viper.Viper) (*Config, error) {
+	cfg := &Config{}
+	err := v.Unmarshal(cfg, func(dc *mapstructure.DecoderConfig) {
+		dc.DecodeHook = mapstructure.ComposeDecodeHookFunc(
+			mapstructure.StringToTimeDurationHookFunc(),
+		)
+		dc.WeaklyTypedInput = true
+	})
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return cfg, nil
+}
+
+// checkUnknownKeys reports keys in the file that Counterpart does not know, so a typo fails loudly.
+func checkUnknownKeys(settings map[string]any, prefix string) error {
+	var errs []error
+	for k, val := range settings {
+		key := prefix + k
+		if sub, ok := val.(map[string]any); ok {
+			if _, leaf := defaults[key]; !leaf {
+				if err := checkUnknownKeys(sub, key+"."); err != nil {
+					errs = append(errs, err)
+				}
+				continue
+			}
+		}
+		if _, ok := defaults[key]; !ok {
+			errs = append(errs, fmt.Errorf("%s: unknown key (known keys: see `counterpart config check`)", key))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func withoutHelp(args []string) []string {
+	out := make([]string, 0, len(args))
+	for _, a := range args {
+		if a == "-h" || a == "--help" {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
