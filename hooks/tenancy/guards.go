@@ -12,8 +12,7 @@ import (
 // their own tenant, and no record ever changes tenant.
 func bindTenantGuards(app core.App) {
 	app.OnRecordUpdate().BindFunc(func(e *core.RecordEvent) error {
-		if HasTenant(e.Record.Collection()) && !e.Record.IsNew() &&
-			e.Record.Original().GetString("tenant") != e.Record.GetString("tenant") {
+		if HasTenant(e.Record.Collection()) && stored(e.App, e.Record).GetString("tenant") != e.Record.GetString("tenant") {
 			return errTenantFixed
 		}
 		return e.Next()
@@ -91,4 +90,16 @@ func authID(auth *core.Record) string {
 		return ""
 	}
 	return auth.Id
+}
+
+// stored returns the record as it is in the database. Original() is that,
+// except for a record created through the same object, whose original is empty.
+func stored(app core.App, r *core.Record) *core.Record {
+	if orig := r.Original(); orig.Id != "" {
+		return orig
+	}
+	if fresh, err := app.FindRecordById(r.Collection(), r.Id); err == nil {
+		return fresh
+	}
+	return r.Original()
 }

@@ -17,8 +17,7 @@ var userFields = []string{"name", "role", "active"}
 
 func bindUserRules(app core.App) {
 	app.OnRecordUpdate(Users).BindFunc(func(e *core.RecordEvent) error {
-		before := e.Record.Original()
-		if before.GetBool("active") && !e.Record.GetBool("active") {
+		if stored(e.App, e.Record).GetBool("active") && !e.Record.GetBool("active") {
 			// signs the user out everywhere: existing tokens stop verifying
 			e.Record.RefreshTokenKey()
 		}

@@ -1,0 +1,479 @@
+package hooks_test
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"counterpart/hooks/api"
+	"counterpart/hooks/apptest"
+	"counterpart/hooks/audit"
+	"counterpart/hooks/tenancy"
+)
+
+// The isolation matrix: every collection of the running app and every custom
+// route is attacked from tenant B (admin and member) and by a guest, against
+// records and resources of tenant A, and nothing may cross. A collection or a
+// route that the matrix does not classify fails the test: a new feature must
+// add its case here.
+
+// collectionCase says how to attack one collection.
+type collectionCase struct {
+	// make creates a new record of the collection that belongs to tenant.
+	make func(t *testing.T, app core.App, tenant *core.Record) *core.Record
+	// createBody is what an attacker sends to create a record in tenant.
+	createBody func(app core.App, tenant *core.Record) map[string]any
+	// change is an update body the attacker tries; nil means updates are not possible at all.
+	change map[string]any
+	// touch changes a record through Go so that realtime subscribers hear of it; nil when nobody may edit it.
+	touch func(app core.App, r *core.Record) error
+	// reader is the role of tenant A that may view a record (the positive control), "" when none.
+	reader string
+}
+
+// collectionMatrix classifies every collection. System collections are PocketBase's own.
+var collectionMatrix = map[string]collectionCase{
+	"tenants": {
+		make: func(t *testing.T, app core.App, _ *core.Record) *core.Record {
+			// a tenant "belongs" to itself: attack tenant A's own record
+			r, err := tenancy.FindTenant(app, "smith")
+			must(t, err)
+			return r
+		},
+		createBody: func(app core.App, tenant *core.Record) map[string]any {
+			return map[string]any{"name": "Forged", "slug": "forged", "status": "active"}
+		},
+		change: map[string]any{"system_prompt": "forged"},
+		touch: func(app core.App, r *core.Record) error {
+			r.Set("system_prompt", "touched "+time.Now().String())
+			return app.Save(r)
+		},
+		reader: "member",
+	},
+	"users": {
+		make: func(t *testing.T, app core.App, tenant *core.Record) *core.Record {
+			u, err := tenancy.NewUser(app, tenant.Id, fmt.Sprintf("u%d@%s.example", time.Now().UnixNano(), tenant.GetString("slug")), "Target", "member", "target-password-1")
+			must(t, err)
+			return u
+		},
+		createBody: func(app core.App, tenant *core.Record) map[string]any {
+			return map[string]any{"tenant": tenant.Id, "email": "forged@x.example", "password": "forged-password-1",
+				"passwordConfirm": "forged-password-1", "role": "admin", "active": true}
+		},
+		change: map[string]any{"role": "admin", "name": "forged"},
+		touch: func(app core.App, r *core.Record) error {
+			r.Set("name", "touched")
+			return app.Save(r)
+		},
+		reader: "member",
+	},
+	"audit_log": {
+		make: func(t *testing.T, app core.App, tenant *core.Record) *core.Record {
+			col, err := app.FindCollectionByNameOrId("audit_log")
+			must(t, err)
+			r := core.NewRecord(col)
+			r.Set("tenant", tenant.Id)
+			r.Set("action", "test.entry")
+			must(t, app.Save(r))
+			return r
+		},
+		createBody: func(app core.App, tenant *core.Record) map[string]any {
+			return map[string]any{"tenant": tenant.Id, "action": "forged"}
+		},
+		change: map[string]any{"action": "forged"},
+		reader: "admin",
+	},
+	core.CollectionNameSuperusers: {make: makeSuperuser, createBody: func(core.App, *core.Record) map[string]any {
+		return map[string]any{"email": "forged@x.example", "password": "forged-password-1", "passwordConfirm": "forged-password-1"}
+	}, change: map[string]any{"email": "forged@x.example"}},
+	core.CollectionNameMFAs: {make: systemRecord(core.CollectionNameMFAs, map[string]any{"method": "password"}),
+		createBody: systemBody(map[string]any{"method": "password"}), change: map[string]any{"method": "otp"}},
+	core.CollectionNameOTPs: {make: systemRecord(core.CollectionNameOTPs, map[string]any{"password": "123456", "sentTo": "a@b.example"}),
+		createBody: systemBody(map[string]any{"password": "123456"}), change: map[string]any{"sentTo": "forged@x.example"}},
+	core.CollectionNameExternalAuths: {make: systemRecord(core.CollectionNameExternalAuths, map[string]any{"provider": "google", "providerId": "x"}),
+		createBody: systemBody(map[string]any{"provider": "google", "providerId": "y"}), change: map[string]any{"providerId": "z"}},
+	core.CollectionNameAuthOrigins: {make: systemRecord(core.CollectionNameAuthOrigins, map[string]any{"fingerprint": "abc"}),
+		createBody: systemBody(map[string]any{"fingerprint": "def"}), change: map[string]any{"fingerprint": "forged"}},
+}
+
+var systemRecordCalls atomic.Int64
+
+// systemRecord makes a record of one of PocketBase's auth helper collections
+// that belongs to tenant's member.
+func systemRecord(collection string, fields map[string]any) func(*testing.T, core.App, *core.Record) *core.Record {
+	return func(t *testing.T, app core.App, tenant *core.Record) *core.Record {
+		// each call takes another user of the tenant: these collections are unique per user
+		role := []string{"member", "manager", "admin"}[systemRecordCalls.Add(1)%3]
+		member, err := app.FindAuthRecordByEmail("users", role+"@"+tenant.GetString("slug")+".example")
+		must(t, err)
+		col, err := app.FindCollectionByNameOrId(collection)
+		must(t, err)
+		r := core.NewRecord(col)
+		r.Set("collectionRef", member.Collection().Id)
+		r.Set("recordRef", member.Id)
+		for k, v := range fields {
+			if k == "providerId" {
+				v = fmt.Sprint(v, member.Id)
+			}
+			r.Set(k, v)
+		}
+		must(t, app.Save(r))
+		return r
+	}
+}
+
+func systemBody(fields map[string]any) func(core.App, *core.Record) map[string]any {
+	return func(app core.App, tenant *core.Record) map[string]any {
+		member, _ := app.FindAuthRecordByEmail("users", "member@"+tenant.GetString("slug")+".example")
+		body := map[string]any{"collectionRef": "_pb_users_auth_", "recordRef": member.Id}
+		for k, v := range fields {
+			body[k] = v
+		}
+		return body
+	}
+}
+
+func makeSuperuser(t *testing.T, app core.App, _ *core.Record) *core.Record {
+	r, err := app.FindAuthRecordByEmail(core.CollectionNameSuperusers, apptest.Superuser(t, app))
+	must(t, err)
+	return r
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// attacker is who attacks tenant A: tenant B's admin and member, and a guest.
+type attacker struct {
+	name  string
+	email string // "" for a guest
+}
+
+var attackers = []attacker{{"B admin", "admin@jones.example"}, {"B member", "member@jones.example"}, {"guest", ""}}
+
+func token(t *testing.T, app core.App, a attacker) string {
+	if a.email == "" {
+		return ""
+	}
+	return apptest.Token(t, app, a.email)
+}
+
+// refused reports whether a status means "not allowed" without a server error.
+func refused(status int) bool {
+	return slices.Contains([]int{400, 401, 403, 404}, status)
+}
+
+func TestIsolationMatrixCollections(t *testing.T) {
+	app := apptest.New(t, nil)
+	cols, err := app.FindAllCollections()
+	must(t, err)
+	for _, c := range cols {
+		if _, ok := collectionMatrix[c.Name]; !ok {
+			t.Errorf("collection %q is not in the isolation matrix: add a collectionCase for it in hooks/isolation_test.go", c.Name)
+		}
+	}
+	for name := range collectionMatrix {
+		if !slices.ContainsFunc(cols, func(c *core.Collection) bool { return c.Name == name }) {
+			t.Errorf("the matrix names collection %q, which the app does not have", name)
+		}
+	}
+
+	for _, c := range cols {
+		cc, ok := collectionMatrix[c.Name]
+		if !ok {
+			continue
+		}
+		t.Run(c.Name, func(t *testing.T) {
+			t.Parallel()
+			attackCollection(t, c.Name, cc)
+		})
+	}
+}
+
+func attackCollection(t *testing.T, name string, cc collectionCase) {
+	app := apptest.New(t, nil)
+	srv := apptest.Serve(t, app)
+	a, err := tenancy.FindTenant(app, "smith")
+	must(t, err)
+	target := cc.make(t, app, a)
+	base := "/api/collections/" + name + "/records"
+	// leaks reports whether a listed item belongs to tenant A
+	aUsers, _ := app.FindRecordsByFilter("users", "tenant = {:t}", "", 0, 0, map[string]any{"t": a.Id})
+	leaks := func(item map[string]any) bool {
+		if item["id"] == target.Id || item["tenant"] == a.Id || (name == "tenants" && item["id"] == a.Id) {
+			return true
+		}
+		return slices.ContainsFunc(aUsers, func(u *core.Record) bool { return item["recordRef"] == u.Id })
+	}
+	snapshot := func() string {
+		r, err := app.FindRecordById(name, target.Id)
+		if err != nil {
+			return "deleted"
+		}
+		return fmt.Sprint(r.FieldsData())
+	}
+	before := snapshot()
+	count := func() int64 { n, _ := app.CountRecords(name); return n }
+	countBefore := count()
+
+	if cc.reader != "" {
+		res := apptest.Do(t, srv, "GET", base+"/"+target.Id, apptest.Token(t, app, cc.reader+"@smith.example"), nil)
+		if res.Status != 200 {
+			t.Fatalf("positive control: A's %s cannot view the target: %d %s", cc.reader, res.Status, res.Body)
+		}
+	}
+
+	// the rules alone, without the Go guards behind them, refuse every attacker
+	col := target.Collection()
+	for _, at := range attackers {
+		info := &core.RequestInfo{Method: "GET", Body: cc.change}
+		if at.email != "" {
+			info.Auth, err = app.FindAuthRecordByEmail("users", at.email)
+			must(t, err)
+		}
+		for action, rule := range map[string]*string{"list": col.ListRule, "view": col.ViewRule, "update": col.UpdateRule, "delete": col.DeleteRule} {
+			if ok, err := app.CanAccessRecord(target, info, rule); ok || err != nil {
+				t.Errorf("%s rule of %s lets %s reach tenant A's record (err %v)", action, name, at.name, err)
+			}
+		}
+	}
+
+	for _, at := range attackers {
+		tok := token(t, app, at)
+		lists := []string{
+			base + "?perPage=500",
+			base + "?perPage=500&filter=" + url.QueryEscape(fmt.Sprintf("id = %q", target.Id)),
+			base + "?perPage=500&expand=tenant",
+			base + "?perPage=500&filter=" + url.QueryEscape(fmt.Sprintf("tenant.slug = %q", "smith")),
+			base + "?perPage=500&filter=" + url.QueryEscape(fmt.Sprintf("@collection.users.tenant = %q", a.Id)),
+			base + "?perPage=500&filter=" + url.QueryEscape(fmt.Sprintf("@collection.tenants.id = %q", a.Id)),
+		}
+		if name == "tenants" {
+			lists = append(lists, base+"?perPage=500&expand=users_via_tenant", base+"?perPage=500&expand=audit_log_via_tenant")
+		}
+		for _, p := range lists {
+			res := apptest.Do(t, srv, "GET", p, tok, nil)
+			if res.Status >= 500 {
+				t.Errorf("%s GET %s: server error %d", at.name, p, res.Status)
+			}
+			for _, item := range res.Items() {
+				if leaks(item) {
+					t.Errorf("%s GET %s: sees tenant A's record %v", at.name, p, item["id"])
+				}
+				for key, exp := range expanded(item) {
+					if leaks(exp) {
+						t.Errorf("%s GET %s: expand %s reveals tenant A's record %v", at.name, p, key, exp["id"])
+					}
+				}
+			}
+		}
+		if res := apptest.Do(t, srv, "GET", base+"/"+target.Id, tok, nil); !refused(res.Status) {
+			t.Errorf("%s views tenant A's record: %d %s", at.name, res.Status, res.Body)
+		}
+		if res := apptest.Do(t, srv, "GET", base+"/"+target.Id+"?expand=tenant", tok, nil); !refused(res.Status) {
+			t.Errorf("%s views tenant A's record with expand: %d", at.name, res.Status)
+		}
+		if res := apptest.Do(t, srv, "PATCH", base+"/"+target.Id, tok, cc.change); !refused(res.Status) {
+			t.Errorf("%s updates tenant A's record: %d %s", at.name, res.Status, res.Body)
+		}
+		if res := apptest.Do(t, srv, "DELETE", base+"/"+target.Id, tok, nil); !refused(res.Status) {
+			t.Errorf("%s deletes tenant A's record: %d %s", at.name, res.Status, res.Body)
+		}
+		if res := apptest.Do(t, srv, "POST", base, tok, cc.createBody(app, a)); !refused(res.Status) {
+			t.Errorf("%s creates a record in tenant A: %d %s", at.name, res.Status, res.Body)
+		}
+		if res := apptest.Do(t, srv, "POST", "/api/batch", tok, map[string]any{"requests": []map[string]any{
+			{"method": "POST", "url": base, "body": cc.createBody(app, a)},
+			{"method": "PATCH", "url": base + "/" + target.Id, "body": cc.change},
+			{"method": "DELETE", "url": base + "/" + target.Id},
+		}}); !refused(res.Status) {
+			t.Errorf("%s batch against tenant A: %d %s", at.name, res.Status, res.Body)
+		}
+	}
+	if got := snapshot(); got != before {
+		t.Errorf("tenant A's record changed under attack:\nbefore %s\nafter  %s", before, got)
+	}
+	if got := count(); got != countBefore {
+		t.Errorf("record count changed under attack: %d → %d", countBefore, got)
+	}
+
+	attackRealtime(t, app, srv, name, cc, a, target)
+}
+
+// attackRealtime subscribes the attackers to the collection and to tenant A's
+// record, changes tenant A's data, and checks that only tenant A hears of it.
+func attackRealtime(t *testing.T, app core.App, srv *httptest.Server, name string, cc collectionCase, a, target *core.Record) {
+	topics := []string{name + "/*", name + "/" + target.Id}
+	var spies []*apptest.RealtimeClient
+	for _, at := range attackers {
+		c, status := apptest.Realtime(t, srv, token(t, app, at), topics...)
+		if c == nil {
+			if !refused(status) {
+				t.Errorf("%s realtime subscription: %d", at.name, status)
+			}
+			continue
+		}
+		spies = append(spies, c)
+	}
+	var control *apptest.RealtimeClient
+	if cc.reader != "" {
+		control, _ = apptest.Realtime(t, srv, apptest.Token(t, app, cc.reader+"@smith.example"), topics...)
+	}
+
+	cc.make(t, app, a)
+	if cc.touch != nil {
+		must(t, cc.touch(app, target))
+	}
+	if control != nil {
+		if _, ok := control.Next(5 * time.Second); !ok {
+			t.Fatal("positive control: tenant A heard nothing on realtime")
+		}
+	} else {
+		time.Sleep(300 * time.Millisecond)
+	}
+	for i, spy := range spies {
+		if ev, ok := spy.Next(200 * time.Millisecond); ok {
+			t.Errorf("%s heard tenant A's change on %s: %v", attackers[i].name, ev.Topic, ev.Data)
+		}
+	}
+}
+
+// expanded returns the records an item's "expand" holds, by relation name.
+func expanded(item map[string]any) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	exp, _ := item["expand"].(map[string]any)
+	for k, v := range exp {
+		switch x := v.(type) {
+		case map[string]any:
+			out[k] = x
+		case []any:
+			for i, e := range x {
+				if m, ok := e.(map[string]any); ok {
+					out[fmt.Sprintf("%s[%d]", k, i)] = m
+				}
+			}
+		}
+	}
+	return out
+}
+
+// routeProbe attacks one custom route across tenants.
+type routeProbe struct {
+	// sample is a request tenant A's admin could legitimately make.
+	sample func(app core.App, a *core.Record) (method, path string, body any)
+	// crossTenant runs tenant B's attempts on tenant A through the route and checks A is untouched.
+	crossTenant func(t *testing.T, app core.App, srv *httptest.Server, a, b *core.Record)
+}
+
+// routeMatrix classifies every custom route, keyed by "METHOD path".
+var routeMatrix = map[string]routeProbe{
+	"POST /api/tenant/users/invite": {
+		sample: func(app core.App, a *core.Record) (string, string, any) {
+			return "POST", "/api/tenant/users/invite", map[string]any{"email": "new@smith.example", "role": "member"}
+		},
+		crossTenant: func(t *testing.T, app core.App, srv *httptest.Server, a, b *core.Record) {
+			bAdmin := apptest.Token(t, app, "admin@jones.example")
+			res := apptest.Do(t, srv, "POST", "/api/tenant/users/invite", bAdmin,
+				map[string]any{"email": "planted@smith.example", "role": "admin", "tenant": a.Id})
+			if res.Status != 403 {
+				t.Errorf("B admin invites into tenant A: %d %s", res.Status, res.Body)
+			}
+			if _, err := app.FindAuthRecordByEmail("users", "planted@smith.example"); err == nil {
+				t.Error("B admin planted a user")
+			}
+			res = apptest.Do(t, srv, "POST", "/api/tenant/users/invite", bAdmin, map[string]any{"email": "own@jones.example", "role": "member"})
+			if res.Status != 201 {
+				t.Fatalf("B admin invites into B: %d %s", res.Status, res.Body)
+			}
+			u, err := app.FindAuthRecordByEmail("users", "own@jones.example")
+			if err != nil || u.GetString("tenant") != b.Id {
+				t.Errorf("invited user landed in the wrong tenant: %v", err)
+			}
+		},
+	},
+}
+
+func TestIsolationMatrixRoutes(t *testing.T) {
+	app := apptest.New(t, nil)
+	apptest.Serve(t, app) // binds the routes
+	routes := api.Routes(app)
+	if len(routes) == 0 {
+		t.Fatal("no custom routes recorded: is api.Bind used?")
+	}
+	for _, r := range routes {
+		if _, ok := routeMatrix[r.Key()]; !ok {
+			t.Errorf("route %q (%s) is not in the isolation matrix: add a routeProbe for it in hooks/isolation_test.go", r.Key(), r.Access)
+		}
+	}
+	for key := range routeMatrix {
+		if !slices.ContainsFunc(routes, func(r api.Route) bool { return r.Key() == key }) {
+			t.Errorf("the matrix names route %q, which the app does not have", key)
+		}
+	}
+	for _, r := range routes {
+		probe, ok := routeMatrix[r.Key()]
+		if !ok {
+			continue
+		}
+		t.Run(r.Key(), func(t *testing.T) {
+			t.Parallel()
+			attackRoute(t, r, probe)
+		})
+	}
+}
+
+func attackRoute(t *testing.T, r api.Route, probe routeProbe) {
+	app := apptest.New(t, nil)
+	srv := apptest.Serve(t, app)
+	a, err := tenancy.FindTenant(app, "smith")
+	must(t, err)
+	b, err := tenancy.FindTenant(app, "jones")
+	must(t, err)
+	method, path, body := probe.sample(app, a)
+
+	// who the access level refuses, and with which status
+	type caller struct {
+		name, email string
+		want        int
+	}
+	var refusedCallers []caller
+	switch r.Access {
+	case api.Public, api.N8N:
+	case api.Superuser:
+		refusedCallers = []caller{{"guest", "", 401}, {"A admin", "admin@smith.example", 403}}
+	default:
+		refusedCallers = append(refusedCallers, caller{"guest", "", 401}, caller{"superuser", apptest.Superuser(t, app), 403})
+		for _, role := range []string{"member", "manager", "admin"} {
+			if !r.Access.Admits(role) {
+				refusedCallers = append(refusedCallers, caller{"A " + role, role + "@smith.example", 403})
+			}
+		}
+	}
+	for _, c := range refusedCallers {
+		tok := ""
+		if c.email != "" {
+			tok = apptest.Token(t, app, c.email)
+		}
+		if res := apptest.Do(t, srv, method, path, tok, body); res.Status != c.want {
+			t.Errorf("%s calls %s: %d %s, want %d", c.name, r.Key(), res.Status, res.Body, c.want)
+		}
+	}
+	if r.Access != api.Public && r.Access != api.N8N && r.Access != api.Superuser {
+		// a suspended tenant's admin is refused before the handler runs
+		must(t, tenancy.SetStatus(app, a, tenancy.StatusSuspended, audit.CLI))
+		if res := apptest.Do(t, srv, method, path, apptest.Token(t, app, "admin@smith.example"), body); res.Status != 403 {
+			t.Errorf("suspended tenant's admin calls %s: %d", r.Key(), res.Status)
+		}
+		must(t, tenancy.SetStatus(app, a, tenancy.StatusActive, audit.CLI))
+	}
+	probe.crossTenant(t, app, srv, a, b)
+}
