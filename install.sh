@@ -253,18 +253,41 @@ http_ok() {
 	fi
 }
 
-# check_health: poll /api/health for up to HEALTH_TIMEOUT seconds.
+# port_in_use: something already accepts connections on the configured address.
+port_in_use() {
+	local hp=${1#http://}
+	hp=${hp%%/*}
+	(exec 3<>"/dev/tcp/${hp%:*}/${hp##*:}") 2>/dev/null
+}
+
+# ensure_port_free: before starting, make sure no other program holds the port;
+# otherwise the health check would be answered by that program.
+ensure_port_free() {
+	local url
+	url=$(base_url)
+	if port_in_use "$url"; then
+		die "another program already listens on ${url#http://} (see: ss -ltnp); stop it or change http in $CONFIG"
+	fi
+}
+
+# check_health: poll /api/health for up to HEALTH_TIMEOUT seconds while the unit is
+# active, then make sure it stays active (a crash right after start fails too).
 check_health() {
 	local url i
 	url="$(base_url)/api/health"
 	say "Checking $url (up to ${HEALTH_TIMEOUT}s)"
 	for ((i = 0; i < HEALTH_TIMEOUT; i++)); do
-		if http_ok "$url"; then
-			note "healthy"
-			return 0
+		if systemctl is-active --quiet "$APP" && http_ok "$url"; then
+			sleep 2
+			if systemctl is-active --quiet "$APP" && http_ok "$url"; then
+				note "healthy"
+				return 0
+			fi
 		fi
 		sleep 1
 	done
+	warn "no healthy answer from $url; last log lines:"
+	journalctl -u "$APP" -n 20 --no-pager >&2 2>/dev/null || true
 	return 1
 }
 
@@ -532,9 +555,11 @@ do_fresh() {
 	fi
 	swap_binary
 	install_unit
+	run_migrations || die "database migrations failed (see above)"
 	create_admin
 	if [[ $USE_SYSTEMD == 1 ]]; then
 		say "Enabling and starting $APP.service"
+		ensure_port_free
 		systemctl daemon-reload
 		systemctl enable --now "$APP"
 		check_health || die "Counterpart did not become healthy within ${HEALTH_TIMEOUT}s: journalctl -u $APP"
@@ -548,6 +573,9 @@ do_upgrade() {
 	if [[ $USE_SYSTEMD == 1 ]] && systemctl is-active --quiet "$APP"; then
 		say "Stopping $APP.service"
 		systemctl stop "$APP"
+	fi
+	if [[ $USE_SYSTEMD == 1 ]]; then
+		ensure_port_free
 	fi
 	backup_data
 	if [[ -f $UNIT ]]; then

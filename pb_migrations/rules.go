@@ -4,7 +4,7 @@
 package migrations
 
 // Rule fragments shared by every tenant-owned collection. A guest's
-// @request.auth.* is NULL and `=` treats NULL and '' as equal, so each rule
+// @request.auth.* is NULL and `=` treats NULL and ” as equal, so each rule
 // first requires a signed-in, active user with a non-empty tenant.
 const (
 	// signedInMember is any active user of some tenant.

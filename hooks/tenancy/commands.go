@@ -20,10 +20,10 @@ func Command(app core.App) *cobra.Command {
 
 	var in TenantInput
 	create := &cobra.Command{
-		Use:   "create",
-		Short: "Create a tenant and its first tenant admin",
+		Use:     "create",
+		Short:   "Create a tenant and its first tenant admin",
 		Example: `  counterpart tenant create --name "Smith Motors" --slug smith --admin-email parts@smith-motors.com`,
-		Args:  cobra.NoArgs,
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := app.RunAllMigrations(); err != nil {
 				return err
@@ -140,4 +140,3 @@ func confirm(in io.Reader, out io.Writer, slug string) bool {
 	line, _ := bufio.NewReader(in).ReadString('\n')
 	return strings.TrimSpace(line) == slug
 }
-

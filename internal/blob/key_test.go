@@ -110,7 +110,8 @@ func FuzzSanitizeFileName(f *testing.F) {
 		checkSanitized(t, in, got)
 		// The extension survives when the name is merely too long.
 		if utf8.ValidString(in) && !strings.ContainsAny(in, "/\\"+unsafeNameChars) {
-			if i := strings.LastIndexByte(in, '.'); i > 0 && len(in)-i <= 5 && isPlainASCII(in[i:]) && strings.Trim(in[:i], " .") != "" {
+			if i := strings.LastIndexByte(in, '.'); i > 0 && len(in)-i >= 2 && len(in)-i <= 5 && isPlainASCII(in[i:]) &&
+				strings.IndexFunc(in[:i], func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) >= 0 {
 				if !strings.HasSuffix(got, in[i:]) {
 					t.Fatalf("SanitizeFileName(%q) = %q lost extension %q", in, got, in[i:])
 				}

@@ -101,7 +101,7 @@ func NewS3(ctx context.Context, cfg S3Config) (*S3, error) {
 		return nil, fmt.Errorf("blob: s3 client for %s: %w", endpoint, err)
 	}
 
-	exists, err := client.BucketExists(ctx, cfg.Bucket)
+	exists, err := bucketExists(ctx, client, cfg.Bucket)
 	if err != nil {
 		return nil, fmt.Errorf("blob: check bucket %q at endpoint %s: %w", cfg.Bucket, endpoint, err)
 	}
@@ -118,6 +118,29 @@ func NewS3(ctx context.Context, cfg S3Config) (*S3, error) {
 		}
 	}
 	return &S3{client: client, bucket: cfg.Bucket}, nil
+}
+
+// bucketExists reports whether bucket exists and is accessible.
+func bucketExists(ctx context.Context, client *minio.Client, bucket string) (bool, error) {
+	ok, err := client.BucketExists(ctx, bucket)
+	if err != nil || ok {
+		return ok, err
+	}
+	// A HEAD response has no body, hence no error code, and some servers
+	// (versitygw) answer 404 to unknown credentials: confirm with a GET
+	// that lists at most one object.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for oi := range client.ListObjects(ctx, bucket, minio.ListObjectsOptions{MaxKeys: 1}) {
+		if oi.Err != nil {
+			if minio.ToErrorResponse(unwrapMinio(oi.Err)).Code == minio.NoSuchBucket {
+				return false, nil
+			}
+			return false, oi.Err
+		}
+		break
+	}
+	return true, nil
 }
 
 // PresignPut implements [Store.PresignPut]. A non-empty contentType is
@@ -323,7 +346,7 @@ func (s *S3) List(ctx context.Context, prefix string, fn func(ObjectInfo) error)
 
 // Ping implements [Store.Ping]: it checks that the bucket is reachable.
 func (s *S3) Ping(ctx context.Context) error {
-	ok, err := s.client.BucketExists(ctx, s.bucket)
+	ok, err := bucketExists(ctx, s.client, s.bucket)
 	if err != nil {
 		return fmt.Errorf("ping bucket %q: %w", s.bucket, err)
 	}

@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
 )
 
 // secretKeys are never printed or logged; Redacted shows only whether they are set.
@@ -32,7 +31,7 @@ func (c *Config) Redacted() map[string]string {
 		"n8n.jwt.algorithm": c.N8N.JWT.Algorithm, "n8n.jwt.secret": c.N8N.JWT.Secret,
 		"n8n.jwt.private_key_file": c.N8N.JWT.PrivateKeyFile, "n8n.jwt.public_key_file": c.N8N.JWT.PublicKeyFile,
 		"n8n.jwt.ttl": c.N8N.JWT.TTL,
-		"smtp.host": c.SMTP.Host, "smtp.port": c.SMTP.Port, "smtp.username": c.SMTP.Username,
+		"smtp.host":   c.SMTP.Host, "smtp.port": c.SMTP.Port, "smtp.username": c.SMTP.Username,
 		"smtp.password": c.SMTP.Password, "smtp.tls": c.SMTP.TLS,
 		"smtp.sender_address": c.SMTP.SenderAddress, "smtp.sender_name": c.SMTP.SenderName,
 		"backups.cron": c.Backups.Cron, "backups.keep": c.Backups.Keep, "backups.s3": c.Backups.S3,

@@ -131,7 +131,7 @@ func (v *Verifier) Verify(token string, want Expectation) (*Claims, error) {
 		return v.keys.verifyKey, nil
 	})
 	if err != nil {
-		return nil, parseError(tok, alg, err)
+		return nil, parseError(tok, mc, alg, want.Issuer != "", err)
 	}
 
 	c, err := claimsFrom(mc)
@@ -168,7 +168,7 @@ func (v *Verifier) Verify(token string, want Expectation) (*Claims, error) {
 }
 
 // parseError maps a golang-jwt error to the package's sentinels.
-func parseError(tok *jwt.Token, alg string, err error) error {
+func parseError(tok *jwt.Token, mc jwt.MapClaims, alg string, wantIssuer bool, err error) error {
 	if errors.Is(err, jwt.ErrTokenMalformed) {
 		return tokenErr(ErrTokenInvalid, "malformed")
 	}
@@ -187,15 +187,15 @@ func parseError(tok *jwt.Token, alg string, err error) error {
 		return tokenErr(ErrTokenInvalid, "bad signature")
 	case errors.Is(err, jwt.ErrTokenExpired):
 		return tokenErr(ErrTokenExpired, "exp has passed")
-	case errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
+	case errors.Is(err, jwt.ErrTokenRequiredClaimMissing) && mc["exp"] == nil:
 		return tokenErr(ErrTokenInvalid, "no exp claim")
 	case errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
 		return tokenErr(ErrTokenNotYetValid, "issued in the future")
 	case errors.Is(err, jwt.ErrTokenNotValidYet):
 		return tokenErr(ErrTokenNotYetValid, "nbf in the future")
-	case errors.Is(err, jwt.ErrTokenInvalidIssuer):
+	case errors.Is(err, jwt.ErrTokenInvalidIssuer) || errors.Is(err, jwt.ErrTokenRequiredClaimMissing) && wantIssuer && isEmptyString(mc["iss"]):
 		return tokenErr(ErrTokenInvalid, "wrong issuer")
-	case errors.Is(err, jwt.ErrTokenInvalidAudience):
+	case errors.Is(err, jwt.ErrTokenInvalidAudience) || errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
 		return tokenErr(ErrTokenInvalid, "wrong audience")
 	case errors.Is(err, jwt.ErrInvalidType):
 		return tokenErr(ErrTokenInvalid, "a registered claim has the wrong type")
@@ -254,4 +254,9 @@ func claimsFrom(mc jwt.MapClaims) (*Claims, error) {
 		}
 	}
 	return c, nil
+}
+
+func isEmptyString(v any) bool {
+	s, _ := v.(string)
+	return s == ""
 }

@@ -27,10 +27,16 @@ func (s *segment) shortGroup() bool {
 	return s.groups == 1 && !s.foreign && s.n >= 1 && s.n <= maxJoinedGroup
 }
 
+// plausible is a cheap pre-check before looksLike.
+func (s *segment) plausible() bool {
+	return s.n >= minLen && s.n <= maxLen && s.digits > 0
+}
+
 // scratch holds reusable buffers for Candidates.
 type scratch struct {
 	segs []segment
-	norm []byte
+	norm []byte // normalised candidates, back to back
+	ends []int  // end offset of each candidate in norm
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -44,19 +50,25 @@ var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 // "8E0615301AG"), and phone numbers introduced by "+" or by "Tel", "Fax",
 // "Phone" and similar words are skipped; see the package documentation for
 // the exact rule. Candidates is safe for concurrent use and allocates only
-// the returned slice and its strings.
+// the returned slice and one string that backs its elements.
 func Candidates(text string) []string {
 	sc := scratchPool.Get().(*scratch)
 	sc.segs = scanSegments(text, sc.segs[:0])
-	var out []string
+	// All candidates are collected in one buffer and returned as substrings
+	// of a single string, so a call allocates twice however many it finds.
+	buf, ends := sc.norm[:0], sc.ends[:0]
 	add := func(raw string) {
-		sc.norm = appendNormalized(sc.norm[:0], raw)
-		for _, s := range out {
-			if s == string(sc.norm) {
+		start := len(buf)
+		buf = appendNormalized(buf, raw)
+		prev := 0
+		for _, end := range ends {
+			if string(buf[prev:end]) == string(buf[start:]) {
+				buf = buf[:start]
 				return
 			}
+			prev = end
 		}
-		out = append(out, string(sc.norm))
+		ends = append(ends, len(buf))
 	}
 	segs := sc.segs
 	for i := 0; i < len(segs); {
@@ -67,7 +79,7 @@ func Candidates(text string) []string {
 		}
 		best := -1
 		if s.spaceNext && canStartJoin(segs, i) {
-			total := s.n
+			total, digits := s.n, s.digits
 			for j := i + 1; j < len(segs); j++ {
 				t := &segs[j]
 				if !t.shortGroup() {
@@ -81,8 +93,9 @@ func Candidates(text string) []string {
 				if lettersOnly && (t.n > 2 || j-i < 2) {
 					break // a letter suffix ("AG") ends a join of 3+ groups
 				}
+				digits += t.digits
 				loneDigit := t.n == 1 && !lettersOnly
-				if !loneDigit && looksLike(text[s.start:t.end]) {
+				if !loneDigit && total >= minLen && digits > 0 && looksLike(text[s.start:t.end]) {
 					best = j
 				}
 				if lettersOnly || !t.spaceNext {
@@ -92,18 +105,29 @@ func Candidates(text string) []string {
 		}
 		if best >= 0 {
 			add(text[s.start:segs[best].end])
-			if s.groups > 1 && looksLike(text[s.start:s.end]) {
+			if s.groups > 1 && s.plausible() && looksLike(text[s.start:s.end]) {
 				add(text[s.start:s.end])
 			}
 			i = best + 1
 			continue
 		}
-		if looksLike(text[s.start:s.end]) {
+		if s.plausible() && looksLike(text[s.start:s.end]) {
 			add(text[s.start:s.end])
 		}
 		i++
 	}
-	if cap(sc.segs) <= 4096 {
+	var out []string
+	if len(ends) > 0 {
+		all := string(buf)
+		out = make([]string, len(ends))
+		prev := 0
+		for k, end := range ends {
+			out[k] = all[prev:end]
+			prev = end
+		}
+	}
+	if cap(sc.segs) <= 4096 && cap(buf) <= 1<<16 {
+		sc.norm, sc.ends = buf, ends
 		scratchPool.Put(sc)
 	}
 	return out
@@ -130,42 +154,64 @@ func canStartJoin(segs []segment, i int) bool {
 	return true
 }
 
-// scanSegments splits text into segments, skipping phone numbers.
+// scanSegments splits text into segments, skipping phone numbers. Words of
+// three or more letters and tokens with foreign letters can never be part
+// of a candidate; they are not kept, and the segment before them is marked
+// as not joinable.
 func scanSegments(text string, segs []segment) []segment {
 	var (
 		cur     segment
 		open    bool
 		inGroup bool
 	)
-	closeSeg := func(spaceNext bool) {
-		cur.spaceNext = spaceNext
-		segs = append(segs, cur)
-		open, inGroup = false, false
-	}
 	for i := 0; i < len(text); {
 		r, size := rune(text[i]), 1
-		if r >= utf8.RuneSelf {
+		var cls uint8
+		if r < utf8.RuneSelf {
+			cls = asciiClass[r]
+		} else {
 			r, size = utf8.DecodeRuneInString(text[i:])
+			cls = classifyWide(r)
 		}
-		cls := classify(r)
-		if cls == clsAlnum || cls == clsForeign {
+		if cls&(clsAlnum|clsForeign) != 0 {
 			if !open {
-				cur = segment{start: i}
+				cur = segment{start: i, firstIsLetter: cls == clsLetter}
 				open = true
-				cur.firstIsLetter = cls == clsAlnum && isLetterRune(r)
 			}
 			if !inGroup {
 				cur.groups++
 				inGroup = true
 			}
-			if cls == clsAlnum {
-				cur.n++
-				if isLetterRune(r) {
-					cur.letters++
-				} else {
-					cur.digits++
+			if size == 1 {
+				// Fast path: consume the whole ASCII run of letters and digits.
+				letters, digits := 0, 0
+				j := i
+				for ; j < len(text); j++ {
+					c := asciiClass[text[j]&0x7f]
+					if text[j] >= utf8.RuneSelf || c&clsAlnum == 0 {
+						break
+					}
+					if c == clsLetter {
+						letters++
+					} else {
+						digits++
+					}
 				}
-			} else {
+				cur.n += letters + digits
+				cur.letters += letters
+				cur.digits += digits
+				i = j
+				cur.end = i
+				continue
+			}
+			switch cls {
+			case clsLetter:
+				cur.n++
+				cur.letters++
+			case clsDigit:
+				cur.n++
+				cur.digits++
+			default:
 				cur.foreign = true
 			}
 			i += size
@@ -175,18 +221,25 @@ func scanSegments(text string, segs []segment) []segment {
 		if open {
 			nextAlnum := false
 			if j := i + size; j < len(text) {
-				nr, _ := utf8.DecodeRuneInString(text[j:])
-				nc := classify(nr)
-				nextAlnum = nc == clsAlnum || nc == clsForeign
+				if c := text[j]; c < utf8.RuneSelf {
+					nextAlnum = asciiClass[c]&clsAlnum != 0
+				} else {
+					nr, _ := utf8.DecodeRuneInString(text[j:])
+					nextAlnum = classifyWide(nr)&(clsAlnum|clsForeign) != 0
+				}
 			}
 			if cls == clsPunct && nextAlnum {
 				inGroup = false
 				i += size
 				continue
 			}
-			closeSeg(cls == clsSpace && nextAlnum)
-			if isPhoneKeyword(text[cur.start:cur.end]) {
-				segs = segs[:len(segs)-1]
+			word := cur.digits == 0 && cur.groups == 1 && !cur.foreign
+			segs = closeSegment(segs, &cur, cls == clsSpace && nextAlnum)
+			open, inGroup = false, false
+			if word && isPhoneKeyword(text[cur.start:cur.end]) {
+				if n := len(segs); n > 0 && segs[n-1].start == cur.start {
+					segs = segs[:n-1]
+				}
 				i = skipPhone(text, i)
 				continue
 			}
@@ -201,36 +254,60 @@ func scanSegments(text string, segs []segment) []segment {
 		i += size
 	}
 	if open {
-		closeSeg(false)
+		segs = closeSegment(segs, &cur, false)
 	}
 	return segs
 }
 
-// Character classes used by scanSegments.
+// closeSegment appends cur to segs unless it can never be part of a
+// candidate, in which case the previous segment is marked as not joinable.
+func closeSegment(segs []segment, cur *segment, spaceNext bool) []segment {
+	if cur.foreign || cur.digits == 0 && cur.n > 2 {
+		if n := len(segs); n > 0 {
+			segs[n-1].spaceNext = false
+		}
+		return segs
+	}
+	cur.spaceNext = spaceNext
+	return append(segs, *cur)
+}
+
+// Character classes used by scanSegments (bit flags).
 const (
-	clsOther   = iota
-	clsAlnum   // ASCII or fullwidth letter or digit
-	clsForeign // any other letter or digit
-	clsSpace   // single-space separators
-	clsPunct   // "-", ".", "/", "_" and dashes
+	clsOther   uint8 = 0
+	clsLetter  uint8 = 1 << iota // ASCII or fullwidth Latin letter
+	clsDigit                     // ASCII or fullwidth digit
+	clsForeign                   // any other letter or digit
+	clsSpace                     // single-space separators
+	clsPunct                     // "-", ".", "/", "_" and dashes
+
+	clsAlnum = clsLetter | clsDigit
 )
 
-func classify(r rune) int {
-	if r < utf8.RuneSelf {
-		c := byte(r)
-		switch {
-		case normByte(c) != 0:
-			return clsAlnum
-		case c == ' ':
-			return clsSpace
-		case c == '-' || c == '.' || c == '/' || c == '_':
-			return clsPunct
+// asciiClass is the class of each ASCII byte.
+var asciiClass = func() (t [utf8.RuneSelf]uint8) {
+	for c := range t {
+		switch b := byte(c); {
+		case b >= '0' && b <= '9':
+			t[c] = clsDigit
+		case normByte(b) != 0:
+			t[c] = clsLetter
+		case b == ' ':
+			t[c] = clsSpace
+		case b == '-' || b == '.' || b == '/' || b == '_':
+			t[c] = clsPunct
 		}
-		return clsOther
 	}
-	switch {
-	case foldWide(r) != 0:
-		return clsAlnum
+	return t
+}()
+
+// classifyWide returns the class of a non-ASCII rune.
+func classifyWide(r rune) uint8 {
+	switch b := foldWide(r); {
+	case b >= '0' && b <= '9':
+		return clsDigit
+	case b != 0:
+		return clsLetter
 	case spaceSep(r):
 		return clsSpace
 	case punctSep(r):
@@ -239,10 +316,6 @@ func classify(r rune) int {
 		return clsForeign
 	}
 	return clsOther
-}
-
-func isLetterRune(r rune) bool {
-	return r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= 'Ａ' && r <= 'Ｚ' || r >= 'ａ' && r <= 'ｚ'
 }
 
 // phoneKeywords introduce a phone or fax number (upper case).

@@ -80,9 +80,13 @@ func TestCandidatesQueryMatchesIndex(t *testing.T) {
 var catalogLine = strings.Repeat(
 	"Part number: 8E0 615 301 AG | Description: Bremsscheibe belüftet 320x30mm vorne | "+
 		"Price: 89,90 EUR | Fits: Audi A4 B8 2008-2015 | Supersedes: 8E0-615-301-AF | "+
-		"Oil filter 04152-YZZA6 | BMW 11 42 7 953 129 | Qty: 2 | ", 3)
+		"Oil filter 04152-YZZA6 | BMW 11 42 7 953 129 | Qty: 2 | Tel. +49 89 1234567 | "+
+		"Mercedes A 000 420 47 20 | Ford XS4Z-9G756-AA | Stand 15.01.2024\n", 4)
 
 func BenchmarkCandidates(b *testing.B) {
+	if n := len(catalogLine); n < 900 || n > 1300 {
+		b.Fatalf("catalogLine is %d bytes, want about 1 KB", n)
+	}
 	b.SetBytes(int64(len(catalogLine)))
 	b.ReportAllocs()
 	for b.Loop() {

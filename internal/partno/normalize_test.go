@@ -24,7 +24,7 @@ func TestNormalize(t *testing.T) {
 		{"8E0\u2013615\u2013301\u2014AG", "8E0615301AG"}, // en and em dashes
 		{"8E0\u202f615\u2009301", "8E0615301"},           // narrow no-break and thin spaces
 		{"１Ｋ０ ６１５ ３０１ ａａ", "1K0615301AA"},                // fullwidth forms
-		{"Ölfilter Nr. 123", "LFILTERNR123"},               // non-ASCII letters are dropped
+		{"Ölfilter Nr. 123", "LFILTERNR123"},             // non-ASCII letters are dropped
 		{"ALREADY123", "ALREADY123"},
 		{"#(12345)!", "12345"},
 	}
