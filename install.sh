@@ -108,7 +108,7 @@ readonly UNIT=$UNIT_DIR/$APP.service
 readonly UNIT_SRC=$SCRIPT_DIR/systemd/$APP.service
 
 if [[ $REAL_ROOT == 1 && $EUID -ne 0 ]]; then
-	die "installing into / needs root: sudo $0 $*"
+	die "installing into / needs root: run it with sudo"
 fi
 
 USE_SYSTEMD=1
@@ -133,6 +133,7 @@ TEMP_FILES=()
 ROLLBACK_READY=0 # 1 from the moment the upgrade touches the binary until it succeeded
 BACKUP_FILE=""
 UNIT_SAVED=""
+PREV_SAVED=0
 
 on_exit() {
 	local rc=$?
@@ -160,10 +161,16 @@ temp_in() {
 
 # --- helpers -----------------------------------------------------------------
 
-# make_dir MODE DIR: create DIR (parents 0755) and set its mode.
+# make_dir MODE DIR: create DIR (parents 0755) and set its mode; for Counterpart's own dirs.
 make_dir() {
 	(umask 022 && mkdir -p -- "$2")
 	chmod "$1" -- "$2"
+}
+
+# system_dir DIR: create a shared directory (/usr/local/bin, /etc/systemd/system) when it
+# is missing, leaving an existing one's mode alone (Debian's /usr/local/bin is 2775 root:staff).
+system_dir() {
+	[[ -d $1 ]] || (umask 022 && mkdir -p -- "$1")
 }
 
 # random_b64url BYTES: BYTES random bytes, base64url without padding, on stdout.
@@ -308,11 +315,11 @@ ensure_user() {
 }
 
 ensure_dirs() {
-	make_dir 0755 "$BIN_DIR"
+	system_dir "$BIN_DIR"
 	make_dir 0750 "$DATA_DIR"
 	make_dir 0750 "$ETC_DIR"
 	make_dir 0700 "$BACKUP_DIR"
-	make_dir 0755 "$UNIT_DIR"
+	system_dir "$UNIT_DIR"
 	if [[ $REAL_ROOT == 1 ]]; then
 		chown "$APP:$APP" "$DATA_DIR"
 		chown "root:$APP" "$ETC_DIR"
@@ -359,13 +366,14 @@ ensure_config() {
 
 # stage_binary: copy the new binary next to its final path and check it runs here.
 stage_binary() {
+	system_dir "$BIN_DIR"
 	temp_in "$BIN_DIR" "$APP.new"
 	STAGED=$TEMP
 	cp -- "$BINARY" "$STAGED"
 	chmod 0755 "$STAGED"
 	[[ $REAL_ROOT == 0 ]] || chown root:root "$STAGED"
 	local out
-	out=$("$STAGED" --version 2>&1) || die "$BINARY does not run on this machine ($(uname -m)): ${out:-no output}"
+	out=$("$STAGED" --version 2>&1) || die "$BINARY --version failed on this machine ($(uname -m)): ${out%%$'\n'*}"
 	out=${out%%$'\n'*}
 	# cobra prints "<argv0> version X"; argv0 is the temp name here
 	if [[ $out == *" version "* ]]; then
@@ -381,6 +389,7 @@ swap_binary() {
 		temp_in "$BIN_DIR" "$APP.previous"
 		cp -p -- "$BIN" "$TEMP"
 		mv -f -- "$TEMP" "$PREV"
+		PREV_SAVED=1
 		note "previous binary kept as $PREV"
 	fi
 	mv -f -- "$STAGED" "$BIN"
@@ -421,7 +430,7 @@ create_admin() {
 		die "creating the superuser failed (exit status $rc)"
 	fi
 	unset password
-	: >"$ADMIN_MARKER"
+	printf '%s\n' "$ADMIN_EMAIL" >"$ADMIN_MARKER"
 	note "password written to $PASSWORD_FILE (mode 0600)"
 }
 
@@ -467,7 +476,8 @@ rollback() {
 	if [[ $USE_SYSTEMD == 1 ]]; then
 		systemctl stop "$APP" 2>/dev/null
 	fi
-	if [[ -e $PREV ]]; then
+	# only a .previous saved by this run: an older one would be a downgrade
+	if [[ $PREV_SAVED == 1 && -e $PREV ]]; then
 		local tmp
 		tmp=$(mktemp "$BIN_DIR/.$APP.rollback.XXXXXX") &&
 			cp -p -- "$PREV" "$tmp" && mv -f -- "$tmp" "$BIN" &&
@@ -503,8 +513,10 @@ print_signin() {
 	note "Web app:          ${public:-$url}/"
 	note "Admin dashboard:  ${public:-$url}/_/"
 	if [[ -e $PASSWORD_FILE ]]; then
-		note "Sign in as the first superuser; the password is in $PASSWORD_FILE:"
-		note "  sudo cat $PASSWORD_FILE   (delete the file after changing the password)"
+		local email=""
+		[[ ! -f $ADMIN_MARKER ]] || email=$(head -n 1 -- "$ADMIN_MARKER")
+		note "Sign in as ${email:-the first superuser} with the password in $PASSWORD_FILE:"
+		note "  sudo cat $PASSWORD_FILE   (delete the file once you have changed the password)"
 	fi
 	note "Config:           $CONFIG"
 	if [[ -z $public && $url == http://127.0.0.1:* ]]; then
@@ -514,7 +526,11 @@ print_signin() {
 	if [[ $USE_SYSTEMD == 1 ]]; then
 		note "Logs:             journalctl -u $APP -f"
 	else
-		note "Start it:         $BIN --config $CONFIG serve"
+		if [[ $REAL_ROOT == 1 ]]; then
+			note "Start it:         sudo -u $APP $BIN --config $CONFIG serve"
+		else
+			note "Start it:         $BIN --config $CONFIG serve"
+		fi
 	fi
 }
 
@@ -535,10 +551,10 @@ do_install() {
 		die "--admin-email $ADMIN_EMAIL is not an email address PocketBase accepts (e.g. admin@example.com)"
 	[[ $ROOT == / ]] || say "Installing into $ROOT"
 
+	stage_binary # first: a binary that does not run here changes nothing
 	ensure_user
 	ensure_dirs
 	ensure_config
-	stage_binary
 
 	if [[ -e $BIN ]]; then
 		do_upgrade
@@ -555,8 +571,7 @@ do_fresh() {
 	fi
 	swap_binary
 	install_unit
-	run_migrations || die "database migrations failed (see above)"
-	create_admin
+	create_admin # `serve` applies the migrations at its first start
 	if [[ $USE_SYSTEMD == 1 ]]; then
 		say "Enabling and starting $APP.service"
 		ensure_port_free
@@ -576,6 +591,8 @@ do_upgrade() {
 	fi
 	if [[ $USE_SYSTEMD == 1 ]]; then
 		ensure_port_free
+	else
+		note "systemd not used: make sure no counterpart process runs during the upgrade"
 	fi
 	backup_data
 	if [[ -f $UNIT ]]; then

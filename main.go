@@ -9,6 +9,8 @@ import (
 	"os"
 
 	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/cmd"
+	"github.com/pocketbase/pocketbase/plugins/migratecmd"
 	"github.com/spf13/cobra"
 
 	"counterpart/hooks"
@@ -27,36 +29,37 @@ func main() {
 	}
 
 	pocketbase.Version = version.String()
-	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDataDir: cfg.DataDir, HideStartBanner: false})
+	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDataDir: cfg.DataDir})
 	app.RootCmd.Use = "counterpart"
 	app.RootCmd.Short = "Counterpart: the parts counter's AI assistant"
 	app.RootCmd.Version = version.String()
 	app.RootCmd.PersistentFlags().String("config", cfg.File, "config file (default ./counterpart.yaml when present)")
 	app.RootCmd.PersistentFlags().String("public-url", cfg.PublicURL, "the address users reach the app at")
-	setServeDefaults(app.RootCmd, cfg)
 
 	if err := hooks.Register(app, cfg); err != nil {
 		slog.Error("register features", "error", err)
 		os.Exit(1)
 	}
+	// PocketBase's own commands, registered here rather than by app.Start so
+	// that serve listens on the configured address by default
+	app.RootCmd.AddCommand(cmd.NewSuperuserCommand(app), serveCommand(app, cfg))
+	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{Dir: "pb_migrations"})
 	app.RootCmd.AddCommand(tenancy.Command(app), demo.Command(app), configCommand(cfg))
 
-	if err := app.Start(); err != nil {
+	if err := app.Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "Error:", err)
 		os.Exit(1)
 	}
 }
 
-// setServeDefaults makes `counterpart serve` listen on the configured address.
-func setServeDefaults(root *cobra.Command, cfg *config.Config) {
-	for _, c := range root.Commands() {
-		if c.Name() == "serve" {
-			if f := c.Flags().Lookup("http"); f != nil {
-				f.DefValue = cfg.HTTP
-				_ = f.Value.Set(cfg.HTTP)
-			}
-		}
+// serveCommand is PocketBase's serve with --http defaulting to the configured address.
+func serveCommand(app *pocketbase.PocketBase, cfg *config.Config) *cobra.Command {
+	serve := cmd.NewServeCommand(app, true)
+	if f := serve.PersistentFlags().Lookup("http"); f != nil {
+		f.DefValue = cfg.HTTP
+		_ = f.Value.Set(cfg.HTTP)
 	}
+	return serve
 }
 
 // configCommand is `counterpart config check`.

@@ -5,6 +5,7 @@ package appsettings
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -55,7 +56,7 @@ func Apply(app core.App, cfg *config.Config) error {
 		s.Meta.SenderName = cfg.SMTP.SenderName
 	}
 	s.RateLimits.Enabled = cfg.Auth.RateLimit
-	s.RateLimits.Rules = RateLimitRules
+	s.RateLimits.Rules = slices.Clone(RateLimitRules) // settings reloads decode into this slice
 	if err := app.Save(s); err != nil {
 		return fmt.Errorf("apply settings: %w", err)
 	}

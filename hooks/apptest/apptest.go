@@ -16,6 +16,8 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
+	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/mailer"
 
 	"counterpart/hooks"
 	"counterpart/hooks/demo"
@@ -198,4 +200,23 @@ func (r Response) Items() []map[string]any {
 func (r Response) Message() string {
 	m, _ := r.JSON["message"].(string)
 	return m
+}
+
+// UseSMTP makes the app send mail through a real SMTP server at host:port
+// (a mailtest server) instead of the test app's in-memory mailer.
+func UseSMTP(t testing.TB, app *tests.TestApp, host string, port int) {
+	t.Helper()
+	s := app.Settings()
+	s.SMTP.Enabled, s.SMTP.Host, s.SMTP.Port = true, host, port
+	if err := app.Save(s); err != nil {
+		t.Fatal(err)
+	}
+	app.OnMailerSend().Bind(&hook.Handler[*core.MailerEvent]{
+		// after the test app swapped in its in-memory mailer, swap the real client back
+		Priority: -99998,
+		Func: func(e *core.MailerEvent) error {
+			e.Mailer = &mailer.SMTPClient{Host: host, Port: port}
+			return e.Next()
+		},
+	})
 }

@@ -247,6 +247,12 @@ func (l *Local) serveGet(w http.ResponseWriter, r *http.Request, key, dispositio
 	if disposition != "" {
 		h.Set("Content-Disposition", disposition)
 	}
+	if !strings.HasPrefix(disposition, string(Inline)) {
+		// Files are served from the application's origin: make sure
+		// nothing in a download can ever run there. (Not for inline
+		// responses: browsers refuse to render a sandboxed PDF.)
+		h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	}
 	http.ServeContent(w, r, "", fi.ModTime(), f)
 }
 

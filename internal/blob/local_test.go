@@ -118,7 +118,8 @@ func TestLocalHandlerErrors(t *testing.T) {
 	}
 
 	r := get(t, getURL, nil)
-	if r.header.Get("X-Content-Type-Options") != "nosniff" || r.header.Get("Content-Type") != "text/plain; charset=utf-8" {
+	if r.header.Get("X-Content-Type-Options") != "nosniff" || r.header.Get("Content-Type") != "text/plain; charset=utf-8" ||
+		!strings.Contains(r.header.Get("Content-Security-Policy"), "sandbox") {
 		t.Errorf("GET headers = %v", r.header)
 	}
 

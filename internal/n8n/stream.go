@@ -84,10 +84,18 @@ type Result struct {
 	Bytes int64
 }
 
+// wireLine is one line; Content is any so that one pass decodes it, a
+// non-string content being refused afterwards.
 type wireLine struct {
-	Type     string          `json:"type"`
-	Content  json.RawMessage `json:"content"`
-	Metadata json.RawMessage `json:"metadata"`
+	Type     string   `json:"type"`
+	Content  any      `json:"content"`
+	Metadata wireMeta `json:"metadata"`
+}
+
+// looseLine is the fallback when the metadata does not fit wireMeta.
+type looseLine struct {
+	Type    string `json:"type"`
+	Content any    `json:"content"`
 }
 
 type wireMeta struct {
@@ -185,23 +193,29 @@ func handleLine(line []byte, lineNo int, res *Result, text *strings.Builder, fn 
 	}
 	var w wireLine
 	if err := json.Unmarshal(line, &w); err != nil {
-		return bad("is not valid JSON")
-	}
-	ev := Event{Type: w.Type}
-	if len(w.Metadata) > 0 {
-		var m wireMeta
-		if json.Unmarshal(w.Metadata, &m) == nil { // metadata is informative: ignore a bad one
-			ev.NodeID, ev.NodeName, ev.ItemIndex, ev.RunIndex, ev.Timestamp = m.NodeID, m.NodeName, m.ItemIndex, m.RunIndex, m.Timestamp
+		// Metadata is informative: retry without it before refusing the line.
+		var l looseLine
+		if json.Unmarshal(line, &l) != nil {
+			if json.Valid(line) {
+				return bad("has a field of the wrong type")
+			}
+			return bad("is not valid JSON")
 		}
+		w = wireLine{Type: l.Type, Content: l.Content}
 	}
+	m := w.Metadata
+	ev := Event{Type: w.Type, NodeID: m.NodeID, NodeName: m.NodeName, ItemIndex: m.ItemIndex, RunIndex: m.RunIndex, Timestamp: m.Timestamp}
 	switch w.Type {
 	case EventBegin:
 		res.Runs++
 	case EventEnd:
 		res.Ends++
 	case EventItem, EventError:
-		if len(w.Content) > 0 && json.Unmarshal(w.Content, &ev.Content) != nil {
-			// null leaves Content empty; anything but a string is refused
+		switch c := w.Content.(type) {
+		case string:
+			ev.Content = c
+		case nil: // absent or null: empty
+		default:
 			return bad("has a content that is not a string")
 		}
 		if w.Type == EventError {

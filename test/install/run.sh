@@ -22,13 +22,7 @@ UNIT_SRC=$REPO/systemd/counterpart.service
 
 tmp=$(mktemp -d)
 SERVER_PID=""
-cleanup() {
-	if [[ -n $SERVER_PID ]]; then
-		kill "$SERVER_PID" 2>/dev/null
-		wait "$SERVER_PID" 2>/dev/null
-	fi
-	rm -rf -- "$tmp"
-}
+cleanup() { rm -rf -- "$tmp"; }
 trap cleanup EXIT
 
 root=$tmp/root
@@ -144,6 +138,7 @@ t_superuser() {
 	local port=$((20000 + RANDOM % 20000)) i
 	(cd "$DATA" && exec "$BIN" --config "$CFG" serve --http "127.0.0.1:$port") >"$tmp/serve.log" 2>&1 &
 	SERVER_PID=$!
+	trap 'kill "$SERVER_PID" 2>/dev/null' EXIT # this step runs in a subshell
 	for ((i = 0; i < 50; i++)); do
 		curl -fsS -o /dev/null "http://127.0.0.1:$port/api/health" 2>/dev/null && break
 		sleep 0.2
@@ -202,7 +197,6 @@ t_rollback() {
 	chmod 755 "$broken"
 	local before
 	before=$(find "$BACKUPS" -name '*.tar.gz' | wc -l)
-	sleep 1 # a new backup name (one per second)
 
 	if run_install --binary "$broken"; then
 		show_output
@@ -251,13 +245,32 @@ t_unit_verify() {
 	done
 	[[ -d $sysunits ]] || fail "no system unit directory to verify against"
 	cp -a "$sysunits" "$vroot/usr/lib/systemd/system"
+	# systemd-analyze touches /run/systemd/systemd-units-load; when we may, run it in
+	# a private mount namespace with a scratch /run/systemd so the host is left alone.
+	local -a isolate=()
+	if [[ $EUID -eq 0 && -d /run/systemd ]] && command -v unshare >/dev/null &&
+		unshare -m --propagation private true 2>/dev/null; then
+		isolate=(unshare -m --propagation private sh -c 'mount -t tmpfs tmpfs /run/systemd && exec "$@"' sh)
+	fi
 	local out rc=0
-	out=$(SYSTEMD_LOG_LEVEL=notice systemd-analyze verify --man=no --root="$vroot" counterpart.service 2>&1) || rc=$?
+	out=$(SYSTEMD_LOG_LEVEL=notice "${isolate[@]}" systemd-analyze verify --man=no --root="$vroot" counterpart.service 2>&1) || rc=$?
 	# verify exits 0 on unknown keys and bad values, only warning: treat any output as failure
 	if [[ $rc -ne 0 || -n $out ]]; then
 		printf '%s\n' "$out" | sed 's/^/    # verify: /'
 		fail "systemd-analyze verify exited $rc"
 	fi
+
+	# the settings the installer and the app rely on
+	local want
+	for want in 'Type=simple' 'User=counterpart' 'Group=counterpart' \
+		'ExecStart=/usr/local/bin/counterpart --config /etc/counterpart/counterpart.yaml serve' \
+		'WorkingDirectory=/var/lib/counterpart' 'ReadWritePaths=/var/lib/counterpart' \
+		'Restart=on-failure' 'NoNewPrivileges=yes' 'ProtectSystem=strict' 'ProtectHome=yes' \
+		'PrivateTmp=yes' 'PrivateDevices=yes' 'MemoryDenyWriteExecute=yes' \
+		'SystemCallFilter=@system-service' 'CapabilityBoundingSet=' 'UMask=0077' \
+		'LimitNOFILE=65536' 'WantedBy=multi-user.target'; do
+		grep -qxF "$want" "$UNIT_SRC" || fail "unit lacks: $want"
+	done
 }
 
 step "shellcheck install.sh and test/install/run.sh" t_shellcheck
