@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -184,6 +185,12 @@ func TestIsolationMatrixCollections(t *testing.T) {
 	for name := range collectionMatrix {
 		if !slices.ContainsFunc(cols, func(c *core.Collection) bool { return c.Name == name }) {
 			t.Errorf("the matrix names collection %q, which the app does not have", name)
+		}
+	}
+
+	for _, c := range cols {
+		if tenancy.HasTenant(c) && !slices.ContainsFunc(c.Indexes, func(idx string) bool { return strings.Contains(idx, "COALESCE(`tenant`, '')") }) {
+			t.Errorf("collection %q has a tenant but no COALESCE(`tenant`, '') index: its rule-scoped lists would scan the table (use addTenantIndexes)", c.Name)
 		}
 	}
 

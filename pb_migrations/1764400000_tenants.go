@@ -37,6 +37,8 @@ func init() {
 		)
 		c.AddIndex("idx_tenants_slug", true, "slug", "")
 		c.AddIndex("idx_tenants_status", false, "status", "")
+		// the rules compare `id = @request.auth.tenant`, compiled with COALESCE (see addTenantIndexes)
+		c.AddIndex("idx_tenants_rule", false, "COALESCE(`id`, '')", "")
 		return app.Save(c)
 	}, func(app core.App) error {
 		c, err := app.FindCollectionByNameOrId("tenants")

@@ -42,7 +42,7 @@ func init() {
 		// OAuth2 sign-up would create users with no tenant
 		users.OAuth2.Enabled = false
 
-		users.AddIndex("idx_users_tenant_role", false, "tenant, role", "")
+		addTenantIndexes(users, "created")
 		return app.Save(users)
 	}, func(app core.App) error {
 		users, err := app.FindCollectionByNameOrId("users")
@@ -52,7 +52,8 @@ func init() {
 		users.Fields.RemoveByName("tenant")
 		users.Fields.RemoveByName("role")
 		users.Fields.RemoveByName("active")
-		users.RemoveIndex("idx_users_tenant_role")
+		users.RemoveIndex("idx_users_tenant")
+		users.RemoveIndex("idx_users_tenant_rule")
 		return app.Save(users)
 	})
 }

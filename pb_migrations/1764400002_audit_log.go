@@ -30,7 +30,7 @@ func init() {
 			&core.TextField{Name: "ip", Max: 64},
 			&core.AutodateField{Name: "created", OnCreate: true},
 		)
-		c.AddIndex("idx_audit_log_tenant_created", false, "tenant, created", "")
+		addTenantIndexes(c, "created")
 		return app.Save(c)
 	}, func(app core.App) error {
 		c, err := app.FindCollectionByNameOrId("audit_log")

@@ -6,8 +6,13 @@ import (
 	"unicode/utf8"
 )
 
-// maxJoinedGroup is the longest group that may be joined across a space.
-const maxJoinedGroup = 5
+const (
+	// maxJoinedGroup is the longest group that may be joined across a space.
+	maxJoinedGroup = 5
+	// maxLinearDedup is how many candidates are deduplicated by a linear
+	// scan before a map takes over.
+	maxLinearDedup = 64
+)
 
 // segment is a whitespace-delimited token: groups of letters and digits
 // linked by single "-", ".", "/" or "_" separators.
@@ -57,9 +62,19 @@ func Candidates(text string) []string {
 	// All candidates are collected in one buffer and returned as substrings
 	// of a single string, so a call allocates twice however many it finds.
 	buf, ends := sc.norm[:0], sc.ends[:0]
+	var seen map[string]bool // for long texts with many candidates
 	add := func(raw string) {
 		start := len(buf)
 		buf = appendNormalized(buf, raw)
+		if seen != nil {
+			if seen[string(buf[start:])] {
+				buf = buf[:start]
+				return
+			}
+			seen[string(buf[start:])] = true
+			ends = append(ends, len(buf))
+			return
+		}
 		prev := 0
 		for _, end := range ends {
 			if string(buf[prev:end]) == string(buf[start:]) {
@@ -69,6 +84,14 @@ func Candidates(text string) []string {
 			prev = end
 		}
 		ends = append(ends, len(buf))
+		if len(ends) == maxLinearDedup {
+			seen = make(map[string]bool, 2*maxLinearDedup)
+			prev = 0
+			for _, end := range ends {
+				seen[string(buf[prev:end])] = true
+				prev = end
+			}
+		}
 	}
 	segs := sc.segs
 	for i := 0; i < len(segs); {
@@ -105,7 +128,7 @@ func Candidates(text string) []string {
 		}
 		if best >= 0 {
 			add(text[s.start:segs[best].end])
-			if s.groups > 1 && s.plausible() && looksLike(text[s.start:s.end]) {
+			if s.plausible() && looksLike(text[s.start:s.end]) {
 				add(text[s.start:s.end])
 			}
 			i = best + 1

@@ -1,6 +1,7 @@
 package partno
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -33,6 +34,7 @@ func TestCandidates(t *testing.T) {
 		{"model code before number", "Audi A4 8E0 615 301 AG 2008-2015", []string{"8E0615301AG"}},
 		{"single-digit quantity after", "11 42 7 953 129 2 pcs", []string{"11427953129"}},
 		{"quantity before", "Qty 2 x 8E0 615 301 AG", []string{"8E0615301AG"}},
+		{"longer quantity after is absorbed, token kept", "04152-YZZA6 10 pcs", []string{"04152YZZA610", "04152YZZA6"}},
 		{"letters suffix needs 3 groups", "12345 AB", nil},
 		{"dedup across spellings", "8E0615301AG or 8E0-615-301-AG or 8e0 615 301 ag", []string{"8E0615301AG"}},
 		{"order kept", "04152-YZZA6 replaces 04152-31090", []string{"04152YZZA6", "0415231090"}},
@@ -91,5 +93,17 @@ func BenchmarkCandidates(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = Candidates(catalogLine)
+	}
+}
+
+func TestCandidatesManyDistinct(t *testing.T) {
+	var b strings.Builder
+	for i := range 500 {
+		fmt.Fprintf(&b, "%d-ABC-%02d, ", 10000+i, i%100)
+	}
+	text := b.String() + b.String() // every candidate twice
+	got := Candidates(text)
+	if len(got) != 500 || got[0] != "10000ABC00" || got[499] != "10499ABC99" {
+		t.Fatalf("got %d candidates: %q ... %q", len(got), got[0], got[len(got)-1])
 	}
 }
