@@ -3,12 +3,27 @@
 package hooks
 
 import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
 	"github.com/pocketbase/pocketbase/core"
 
 	"counterpart/hooks/appsettings"
 	"counterpart/hooks/audit"
+	"counterpart/hooks/documents"
+	"counterpart/hooks/ingest"
+	"counterpart/hooks/jobs"
 	"counterpart/hooks/tenancy"
+	"counterpart/internal/blob"
 	"counterpart/internal/config"
+	"counterpart/internal/n8n"
 )
 
 // Register binds all features to app.
@@ -18,5 +33,84 @@ func Register(app core.App, cfg *config.Config) error {
 	}
 	audit.Register(app)
 	tenancy.Register(app)
+
+	store, local, err := openStore(cfg, app.DataDir())
+	if err != nil {
+		return err
+	}
+	queue := jobs.Register(app, jobs.Options{Workers: cfg.Jobs.Workers, MaxAttempts: cfg.Jobs.MaxAttempts, BaseBackoff: cfg.Jobs.Backoff})
+	documents.Register(app, documents.Deps{Store: store, LocalStore: local, Queue: queue})
+
+	ingestDeps := ingest.Deps{Store: store, Queue: queue}
+	if cfg.N8N.IngestURL != "" {
+		keys, err := n8n.LoadKeys(n8n.KeyConfig{Algorithm: cfg.N8N.JWT.Algorithm, Secret: cfg.N8N.JWT.Secret,
+			PrivateKeyFile: cfg.N8N.JWT.PrivateKeyFile, PublicKeyFile: cfg.N8N.JWT.PublicKeyFile, TTL: cfg.N8N.JWT.TTL})
+		if err != nil {
+			return fmt.Errorf("n8n keys: %w", err)
+		}
+		signer, err := n8n.NewSigner(keys)
+		if err != nil {
+			return err
+		}
+		verifier, err := n8n.NewVerifier(keys, n8n.NewReplayCache(n8n.DefaultReplayCapacity))
+		if err != nil {
+			return err
+		}
+		ingestDeps.N8N = &ingest.N8N{URL: cfg.N8N.IngestURL, Client: &http.Client{Timeout: cfg.N8N.Timeout},
+			Signer: signer, Verifier: verifier, PublicURL: appsettings.PublicURL(cfg)}
+	}
+	ingest.Register(app, ingestDeps)
 	return nil
+}
+
+// openStore builds the document store the configuration names.
+func openStore(cfg *config.Config, dataDir string) (blob.Store, *blob.Local, error) {
+	if cfg.Storage.Driver == "s3" {
+		s := cfg.Storage.S3
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		store, err := blob.NewS3(ctx, blob.S3Config{Endpoint: s.Endpoint, Bucket: s.Bucket, Region: s.Region,
+			AccessKey: s.AccessKey, SecretKey: s.SecretKey, UseSSL: s.UseSSL, PathStyle: s.PathStyle, CreateBucket: s.CreateBucket})
+		if err != nil {
+			return nil, nil, fmt.Errorf("storage.s3: %w", err)
+		}
+		return store, nil, nil
+	}
+	dir := cfg.Storage.Local.Dir
+	if dir == "" {
+		dir = filepath.Join(dataDir, "storage")
+	}
+	secret, err := localSecret(dataDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	local, err := blob.NewLocal(dir, appsettings.PublicURL(cfg), secret)
+	if err != nil {
+		return nil, nil, fmt.Errorf("storage.local: %w", err)
+	}
+	return local, local, nil
+}
+
+// localSecret is the key that signs the local store's URLs: generated once,
+// kept in the data dir with mode 0600, so that links survive restarts.
+func localSecret(dataDir string) ([]byte, error) {
+	path := filepath.Join(dataDir, "storage.key")
+	b, err := os.ReadFile(path)
+	if err == nil && len(b) >= 32 {
+		return b, nil
+	}
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	b = make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dataDir, 0o750); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		return nil, fmt.Errorf("write %s: %w", path, err)
+	}
+	return b, nil
 }

@@ -2,6 +2,8 @@ package hooks_test
 
 import (
 	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"slices"
@@ -10,12 +12,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"counterpart/hooks/api"
 	"counterpart/hooks/apptest"
 	"counterpart/hooks/audit"
+	"counterpart/hooks/documents"
 	"counterpart/hooks/tenancy"
+	"counterpart/internal/blob"
 )
 
 // The isolation matrix: every collection of the running app and every custom
@@ -89,6 +94,56 @@ var collectionMatrix = map[string]collectionCase{
 		},
 		change: map[string]any{"action": "forged"},
 		reader: "admin",
+	},
+	"documents": {
+		make: func(t *testing.T, app core.App, tenant *core.Record) *core.Record {
+			return makeDocument(t, app, tenant)
+		},
+		createBody: func(app core.App, tenant *core.Record) map[string]any {
+			return map[string]any{"tenant": tenant.Id, "filename": "forged.pdf", "status": "ready", "storage_key": "tenants/x/y"}
+		},
+		change: map[string]any{"title": "forged"},
+		touch: func(app core.App, r *core.Record) error {
+			r.Set("title", "touched "+time.Now().String())
+			return app.Save(r)
+		},
+		reader: "member",
+	},
+	"chunks": {
+		make: func(t *testing.T, app core.App, tenant *core.Record) *core.Record {
+			doc := makeDocument(t, app, tenant)
+			col, err := app.FindCollectionByNameOrId("chunks")
+			must(t, err)
+			r := core.NewRecord(col)
+			r.Set("tenant", tenant.Id)
+			r.Set("document", doc.Id)
+			r.Set("text", "Oil filter 04152-YZZA6, 7.45 EUR")
+			must(t, app.Save(r))
+			return r
+		},
+		createBody: func(app core.App, tenant *core.Record) map[string]any {
+			return map[string]any{"tenant": tenant.Id, "text": "forged"}
+		},
+		change: map[string]any{"text": "forged"},
+	},
+	"jobs": {
+		// internal only: every rule is nil, no tenant user may read or write a job
+		make: func(t *testing.T, app core.App, tenant *core.Record) *core.Record {
+			col, err := app.FindCollectionByNameOrId("jobs")
+			must(t, err)
+			r := core.NewRecord(col)
+			r.Set("tenant", tenant.Id)
+			r.Set("kind", "test.matrix") // no handler: no worker touches it
+			r.Set("subject", core.GenerateDefaultRandomId())
+			r.Set("status", "failed")
+			r.Set("payload", map[string]any{"note": "internal"})
+			must(t, app.Save(r))
+			return r
+		},
+		createBody: func(app core.App, tenant *core.Record) map[string]any {
+			return map[string]any{"tenant": tenant.Id, "kind": "forged", "status": "queued"}
+		},
+		change: map[string]any{"status": "done"},
 	},
 	core.CollectionNameSuperusers: {make: makeSuperuser, createBody: func(core.App, *core.Record) map[string]any {
 		return map[string]any{"email": "forged@x.example", "password": "forged-password-1", "passwordConfirm": "forged-password-1"}
@@ -383,6 +438,45 @@ type routeProbe struct {
 
 // routeMatrix classifies every custom route, keyed by "METHOD path".
 var routeMatrix = map[string]routeProbe{
+	"POST /api/documents/uploads": {
+		sample: func(app core.App, a *core.Record) (string, string, any) {
+			return "POST", "/api/documents/uploads", map[string]any{"name": "a.txt", "type": "text/plain", "size": 10}
+		},
+		crossTenant: func(t *testing.T, app core.App, srv *httptest.Server, a, b *core.Record) {
+			before, _ := app.CountRecords("documents", dbx.HashExp{"tenant": a.Id})
+			res := apptest.Do(t, srv, "POST", "/api/documents/uploads", apptest.Token(t, app, "admin@jones.example"),
+				map[string]any{"name": "planted.txt", "type": "text/plain", "size": 10, "tenant": a.Id})
+			if after, _ := app.CountRecords("documents", dbx.HashExp{"tenant": a.Id}); after != before {
+				t.Errorf("B admin's upload landed in tenant A (%d)", res.Status)
+			}
+		},
+	},
+	"POST /api/documents/{id}/complete":  documentProbe("POST", "/complete"),
+	"GET /api/documents/{id}/download":   documentProbe("GET", "/download"),
+	"POST /api/documents/{id}/reprocess": documentProbe("POST", "/reprocess"),
+	"PUT /api/blob/{path...}":            blobProbe("PUT"),
+	"GET /api/blob/{path...}":            blobProbe("GET"),
+	"POST /api/n8n/callback/documents/{id}": {
+		sample: func(app core.App, a *core.Record) (string, string, any) {
+			return "POST", "/api/n8n/callback/documents/x", map[string]any{"status": "ready"}
+		},
+		crossTenant: func(t *testing.T, app core.App, srv *httptest.Server, a, b *core.Record) {
+			doc := makeDocument(t, app, a)
+			doc.Set("status", "processing")
+			must(t, app.Save(doc))
+			// a signed-in user's token is no n8n token
+			for _, who := range []string{"admin@jones.example", "admin@smith.example"} {
+				res := apptest.Do(t, srv, "POST", "/api/n8n/callback/documents/"+doc.Id, apptest.Token(t, app, who),
+					map[string]any{"status": "ready", "chunks": []map[string]any{{"text": "planted"}}})
+				if res.Status < 400 || res.Status >= 500 {
+					t.Errorf("%s posts a callback: %d", who, res.Status)
+				}
+			}
+			if n, _ := app.CountRecords("chunks", dbx.HashExp{"document": doc.Id}); n != 0 {
+				t.Error("a callback without an n8n token wrote chunks")
+			}
+		},
+	},
 	"POST /api/tenant/users/invite": {
 		sample: func(app core.App, a *core.Record) (string, string, any) {
 			return "POST", "/api/tenant/users/invite", map[string]any{"email": "new@smith.example", "role": "member"}
@@ -483,4 +577,91 @@ func attackRoute(t *testing.T, r api.Route, probe routeProbe) {
 		must(t, tenancy.SetStatus(app, a, tenancy.StatusActive, audit.CLI))
 	}
 	probe.crossTenant(t, app, srv, a, b)
+}
+
+// makeDocument stores a small ready document of tenant, file included.
+func makeDocument(t *testing.T, app core.App, tenant *core.Record) *core.Record {
+	col, err := app.FindCollectionByNameOrId("documents")
+	must(t, err)
+	doc := core.NewRecord(col)
+	doc.Id = core.GenerateDefaultRandomId()
+	key, err := blob.DocumentKey(tenant.Id, doc.Id, "parts.txt")
+	must(t, err)
+	body := "Oil filter 04152-YZZA6"
+	must(t, documents.StoreOf(app).Put(t.Context(), key, strings.NewReader(body), int64(len(body)), "text/plain"))
+	doc.Set("tenant", tenant.Id)
+	doc.Set("filename", "parts.txt")
+	doc.Set("title", "Parts")
+	doc.Set("content_type", "text/plain")
+	doc.Set("size", len(body))
+	doc.Set("storage_key", key)
+	doc.Set("status", "ready")
+	must(t, app.Save(doc))
+	return doc
+}
+
+// documentProbe attacks a route on one document: tenant B must get 404 for tenant A's document, which stays as it was.
+func documentProbe(method, suffix string) routeProbe {
+	return routeProbe{
+		sample: func(app core.App, a *core.Record) (string, string, any) {
+			return method, "/api/documents/aaaaaaaaaaaaaaa" + suffix, nil
+		},
+		crossTenant: func(t *testing.T, app core.App, srv *httptest.Server, a, b *core.Record) {
+			doc := makeDocument(t, app, a)
+			before := fmt.Sprint(doc.FieldsData())
+			for _, who := range []string{"admin@jones.example", "member@jones.example"} {
+				res := apptest.Do(t, srv, method, "/api/documents/"+doc.Id+suffix, apptest.Token(t, app, who), nil)
+				if res.Status != 404 || strings.Contains(string(res.Body), "http") {
+					t.Errorf("%s %s on tenant A's document: %d %s", who, suffix, res.Status, res.Body)
+				}
+			}
+			after, _ := app.FindRecordById("documents", doc.Id)
+			if fmt.Sprint(after.FieldsData()) != before {
+				t.Errorf("tenant A's document changed: %v", after.FieldsData())
+			}
+			// positive control: A's member gets an answer
+			if res := apptest.Do(t, srv, method, "/api/documents/"+doc.Id+suffix, apptest.Token(t, app, "admin@smith.example"), nil); res.Status == 404 {
+				t.Errorf("A's admin %s: 404", suffix)
+			}
+		},
+	}
+}
+
+// blobProbe attacks the local store's presigned URLs: no signature, and tenant
+// B's valid signature moved onto tenant A's object, are both refused.
+func blobProbe(method string) routeProbe {
+	return routeProbe{
+		sample: func(app core.App, a *core.Record) (string, string, any) {
+			return method, "/api/blob/tenants/x/documents/y/z.txt", nil
+		},
+		crossTenant: func(t *testing.T, app core.App, srv *httptest.Server, a, b *core.Record) {
+			docA, docB := makeDocument(t, app, a), makeDocument(t, app, b)
+			keyA := docA.GetString("storage_key")
+			var urlB string
+			var err error
+			if method == "PUT" {
+				urlB, err = documents.StoreOf(app).PresignPut(t.Context(), docB.GetString("storage_key"), time.Minute, "text/plain")
+			} else {
+				urlB, err = documents.StoreOf(app).PresignGet(t.Context(), docB.GetString("storage_key"), time.Minute, "parts.txt", blob.Attachment)
+			}
+			must(t, err)
+			moved := strings.Replace(urlB, docB.GetString("storage_key"), keyA, 1)
+			for _, u := range []string{srv.URL + "/api/blob/" + keyA, moved} {
+				req, _ := http.NewRequest(method, u, strings.NewReader("planted"))
+				req.Header.Set("Content-Type", "text/plain")
+				res, err := http.DefaultClient.Do(req)
+				must(t, err)
+				res.Body.Close()
+				if res.StatusCode != 403 {
+					t.Errorf("%s %s: %d, want 403", method, u, res.StatusCode)
+				}
+			}
+			rc, err := documents.StoreOf(app).Open(t.Context(), keyA)
+			must(t, err)
+			defer rc.Close()
+			if b, _ := io.ReadAll(rc); string(b) != "Oil filter 04152-YZZA6" {
+				t.Errorf("tenant A's file changed: %q", b)
+			}
+		},
+	}
 }

@@ -7,9 +7,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -55,11 +57,26 @@ func New(t testing.TB, cfg *config.Config) *tests.TestApp {
 		t.Fatalf("test app: %v", err)
 	}
 	t.Cleanup(app.Cleanup)
-	if err := hooks.Register(app, cfg); err != nil {
+	// the server's address is reserved now, so that features see their public URL at Register
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	t.Cleanup(func() { l.Close() })
+	listeners.Store(app, l)
+	c := *cfg
+	c.PublicURL = "http://" + l.Addr().String()
+	if c.Storage.Driver == "local" && c.Storage.Local.Dir == "" {
+		c.Storage.Local.Dir = filepath.Join(app.DataDir(), "storage")
+	}
+	if err := hooks.Register(app, &c); err != nil {
 		t.Fatalf("register features: %v", err)
 	}
 	return app
 }
+
+// listeners holds each test app's reserved server socket until Serve uses it.
+var listeners sync.Map
 
 // buildTemplate migrates and seeds a data dir that every test app copies.
 func buildTemplate() (string, error) {
@@ -99,7 +116,12 @@ func Serve(t testing.TB, app core.App) *httptest.Server {
 		if err != nil {
 			return err
 		}
-		srv = httptest.NewServer(mux)
+		srv = httptest.NewUnstartedServer(mux)
+		if l, ok := listeners.LoadAndDelete(app); ok {
+			srv.Listener.Close()
+			srv.Listener = l.(net.Listener)
+		}
+		srv.Start()
 		return nil
 	})
 	if err != nil {

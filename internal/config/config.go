@@ -37,6 +37,7 @@ type Config struct {
 	N8N     N8N     `mapstructure:"n8n"`
 	SMTP    SMTP    `mapstructure:"smtp"`
 	Backups Backups `mapstructure:"backups"`
+	Jobs    Jobs    `mapstructure:"jobs"`
 
 	// File is the config file that was read, empty when none was.
 	File string `mapstructure:"-"`
@@ -128,6 +129,16 @@ type Backups struct {
 	S3 bool `mapstructure:"s3"`
 }
 
+// Jobs configures the background work queue (document processing, file deletion).
+type Jobs struct {
+	// Workers is how many jobs run at once.
+	Workers int `mapstructure:"workers"`
+	// MaxAttempts is how often a job is tried before it fails for good.
+	MaxAttempts int `mapstructure:"max_attempts"`
+	// Backoff is the first retry's delay; later ones double, with jitter, up to 10 minutes.
+	Backoff time.Duration `mapstructure:"backoff"`
+}
+
 // defaults lists every key with the value that serves a single machine.
 var defaults = map[string]any{
 	"http":                     "127.0.0.1:8090",
@@ -166,6 +177,9 @@ var defaults = map[string]any{
 	"backups.cron":             "",
 	"backups.keep":             7,
 	"backups.s3":               false,
+	"jobs.workers":             2,
+	"jobs.max_attempts":        5,
+	"jobs.backoff":             "10s",
 }
 
 // Keys returns every configuration key, sorted.

@@ -35,6 +35,7 @@ func (c *Config) Redacted() map[string]string {
 		"smtp.password": c.SMTP.Password, "smtp.tls": c.SMTP.TLS,
 		"smtp.sender_address": c.SMTP.SenderAddress, "smtp.sender_name": c.SMTP.SenderName,
 		"backups.cron": c.Backups.Cron, "backups.keep": c.Backups.Keep, "backups.s3": c.Backups.S3,
+		"jobs.workers": c.Jobs.Workers, "jobs.max_attempts": c.Jobs.MaxAttempts, "jobs.backoff": c.Jobs.Backoff,
 	}
 	out := make(map[string]string, len(values))
 	for k, val := range values {

@@ -119,6 +119,15 @@ func (c *Config) Validate() error {
 		bad("backups.s3", c.Backups.S3, "needs storage.driver = s3 (backups go to the same bucket)")
 	}
 
+	if c.Jobs.Workers < 1 || c.Jobs.Workers > 32 {
+		bad("jobs.workers", c.Jobs.Workers, "expected a number from 1 to 32")
+	}
+	if c.Jobs.MaxAttempts < 1 || c.Jobs.MaxAttempts > 100 {
+		bad("jobs.max_attempts", c.Jobs.MaxAttempts, "expected a number from 1 to 100")
+	}
+	if c.Jobs.Backoff < 10*time.Millisecond || c.Jobs.Backoff > time.Hour {
+		bad("jobs.backoff", c.Jobs.Backoff, "expected a duration from 10ms to 1h")
+	}
 	return errors.Join(errs...)
 }
 

@@ -224,3 +224,42 @@ func describeUnknown(head []byte, fileName string) string {
 	}
 	return "the file is not a PDF, DOCX, XLSX, CSV, text or Markdown document"
 }
+
+// KindOfType maps a declared content type to a kind: known is false for
+// unsupported types, and kind is empty for types that say nothing
+// (application/octet-stream).
+func KindOfType(contentType string) (kind string, known bool) { return kindOfType(contentType) }
+
+// KindOfName maps a file name's extension to a kind, KindUnknown when it says nothing.
+func KindOfName(fileName string) string {
+	switch ext := strings.ToLower(filepath.Ext(fileName)); ext {
+	case ".pdf":
+		return KindPDF
+	case ".docx":
+		return KindDOCX
+	case ".xlsx":
+		return KindXLSX
+	case ".csv", ".tsv", ".tab", ".md", ".markdown", ".mdown", ".mkd", ".txt", ".text":
+		return textKind(ext)
+	}
+	return KindUnknown
+}
+
+// ContentTypeOf is the canonical content type of a kind.
+func ContentTypeOf(kind string) string {
+	switch kind {
+	case KindPDF:
+		return ContentTypePDF
+	case KindDOCX:
+		return ContentTypeDOCX
+	case KindXLSX:
+		return ContentTypeXLSX
+	case KindCSV:
+		return ContentTypeCSV
+	case KindMarkdown:
+		return ContentTypeMarkdown
+	case KindTxt:
+		return ContentTypeText
+	}
+	return "application/octet-stream"
+}

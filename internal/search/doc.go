@@ -1,0 +1,2 @@
+// Package search is the full-text index over chunks.
+package search
