@@ -18,7 +18,7 @@ import (
 
 // batchSize is how many chunks are written per transaction, so a large
 // document never holds the database's write lock for long.
-const batchSize = 500
+const batchSize = 2000
 
 // Chunk is one passage of a document with its place in it.
 type Chunk struct {
@@ -97,8 +97,11 @@ func (w *chunkWriter) flush() error {
 	now := time.Now().UTC().Format("2006-01-02 15:04:05.000Z")
 	err := w.app.RunInTransaction(func(tx core.App) error {
 		entries := make([]search.Chunk, 0, len(w.pending))
+		insert := tx.DB().NewQuery("INSERT INTO {{chunks}} ([[id]], [[tenant]], [[document]], [[ordinal]], [[page]], [[row]], [[sheet]], [[text]], [[created]]) " +
+			"VALUES ({:id}, {:tenant}, {:document}, {:ordinal}, {:page}, {:row}, {:sheet}, {:text}, {:created})").Prepare()
+		defer insert.Close()
 		for i, c := range w.pending {
-			res, err := tx.DB().Insert("chunks", dbx.Params{
+			res, err := insert.Bind(dbx.Params{
 				"id": core.GenerateDefaultRandomId(), "tenant": tenant, "document": w.doc.Id,
 				"ordinal": w.written + i, "page": c.Page, "row": c.Row, "sheet": c.Sheet, "text": c.Text, "created": now,
 			}).Execute()

@@ -183,6 +183,7 @@ func New(app core.App, opts Options) *Queue {
 // serves (OnServe) and stop gracefully when it terminates (OnTerminate).
 func Register(app core.App, opts Options) *Queue {
 	q := New(app, opts)
+	app.Store().Set(storeKey, q)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		q.Start(context.Background())
 		return se.Next()
@@ -191,6 +192,14 @@ func Register(app core.App, opts Options) *Queue {
 		q.Stop()
 		return e.Next()
 	})
+	return q
+}
+
+const storeKey = "counterpart.jobs"
+
+// QueueOf returns the queue Register created for app, nil when there is none.
+func QueueOf(app core.App) *Queue {
+	q, _ := app.Store().Get(storeKey).(*Queue)
 	return q
 }
 
