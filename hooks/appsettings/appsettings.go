@@ -1,6 +1,7 @@
 // Package appsettings makes counterpart.yaml the source of truth for the
-// PocketBase settings it covers: app name and URL, SMTP, rate limits, and the
-// users collection's password, token and MFA/OTP options.
+// PocketBase settings it covers: app name and URL, SMTP, rate limits,
+// scheduled backups, and the users collection's password, token and MFA/OTP
+// options.
 package appsettings
 
 import (
@@ -54,6 +55,18 @@ func Apply(app core.App, cfg *config.Config) error {
 	} else if s.Meta.SenderAddress == "" || s.Meta.SenderAddress == "support@example.com" {
 		s.Meta.SenderAddress = cfg.SMTP.SenderAddress
 		s.Meta.SenderName = cfg.SMTP.SenderName
+	}
+	s.Backups.Cron = cfg.Backups.Cron
+	s.Backups.CronMaxKeep = cfg.Backups.Keep
+	s.Backups.S3 = core.S3Config{}
+	if cfg.Backups.S3 {
+		scheme := "http://"
+		if cfg.Storage.S3.UseSSL {
+			scheme = "https://"
+		}
+		s.Backups.S3 = core.S3Config{Enabled: true, Bucket: cfg.Storage.S3.Bucket, Region: cfg.Storage.S3.Region,
+			Endpoint: scheme + cfg.Storage.S3.Endpoint, AccessKey: cfg.Storage.S3.AccessKey, Secret: cfg.Storage.S3.SecretKey,
+			ForcePathStyle: cfg.Storage.S3.PathStyle}
 	}
 	s.RateLimits.Enabled = cfg.Auth.RateLimit
 	s.RateLimits.Rules = slices.Clone(RateLimitRules) // settings reloads decode into this slice
