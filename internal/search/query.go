@@ -49,8 +49,8 @@ func (q *parsedQuery) empty() bool {
 func parseQuery(s string) parsedQuery {
 	var q parsedQuery
 	q.parts = queryParts(s)
-	for _, w := range splitWords(s) {
-		if len(w) > maxTermLen || utf8.RuneCountInString(w) < 2 {
+	for _, w := range splitWords(indexText(s)) {
+		if len(w) > maxTermLen || shortWord(w) {
 			continue
 		}
 		if isPiece(w, q.parts) {
@@ -63,7 +63,7 @@ func parseQuery(s string) parsedQuery {
 		if stopwords[f] {
 			continue
 		}
-		lw := indexText(strings.ToLower(w))
+		lw := strings.ToLower(w)
 		if !containsString(q.terms, lw) {
 			q.terms = append(q.terms, lw)
 			if len(q.terms) == maxTerms {
@@ -124,10 +124,17 @@ func isPiece(w string, parts []string) bool {
 
 func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 
-// splitWords returns the words of s: maximal runs of letters, digits and
-// combining marks, which is how the unicode61 tokenizer splits text too.
+// splitWords returns the words of s (see forEachWord).
 func splitWords(s string) []string {
 	var words []string
+	forEachWord(s, func(w string) { words = append(words, w) })
+	return words
+}
+
+// forEachWord calls f with each word of s: each maximal run of letters,
+// digits and combining marks. Index and query split text with it, so a
+// word of the question is a token of the index.
+func forEachWord(s string, f func(w string)) {
 	start := -1
 	for i, r := range s {
 		if isWordRune(r) {
@@ -137,14 +144,19 @@ func splitWords(s string) []string {
 			continue
 		}
 		if start >= 0 {
-			words = append(words, s[start:i])
+			f(s[start:i])
 			start = -1
 		}
 	}
 	if start >= 0 {
-		words = append(words, s[start:])
+		f(s[start:])
 	}
-	return words
+}
+
+// shortWord reports whether w has fewer than two characters. Such words
+// are neither indexed nor searched.
+func shortWord(w string) bool {
+	return len(w) < 2*utf8.UTFMax && utf8.RuneCountInString(w) < 2
 }
 
 // isWordRune reports whether r belongs to a word.
@@ -155,26 +167,15 @@ func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r)
 }
 
-// textMatch returns the MATCH expression for free-text terms within one
-// tenant: the tenant token AND any of the words, each quoted.
-func textMatch(tenant string, terms []string) string {
-	return tenantFilter(tenant) + " AND text:(" + orTerms(terms) + ")"
-}
-
-// partsMatch returns the MATCH expression for part numbers within one
-// tenant.
-func partsMatch(tenant string, parts []string) string {
-	return tenantFilter(tenant) + " AND parts:(" + orTerms(parts) + ")"
-}
-
-// orTerms quotes each term and joins them with OR.
-func orTerms(terms []string) string {
+// anyOf returns the MATCH expression for any of words in the tenant with
+// key: each word with the key in front, quoted, joined with OR.
+func anyOf(key string, words []string) string {
 	var b strings.Builder
-	for i, t := range terms {
+	for i, w := range words {
 		if i > 0 {
 			b.WriteString(" OR ")
 		}
-		b.WriteString(quoteTerm(t))
+		b.WriteString(quoteTerm(key + w))
 	}
 	return b.String()
 }

@@ -1,9 +1,6 @@
 package search
 
-import (
-	"encoding/hex"
-	"strings"
-)
+import "strings"
 
 // Names of the two FTS5 tables.
 const (
@@ -11,32 +8,24 @@ const (
 	partsTable = "chunks_parts_fts"
 )
 
+// textTokenizer is the tokenizer of chunks_fts. Words are split in Go (see
+// splitWords) and written as tenant-prefixed tokens separated by single
+// spaces; the categories option makes every character except white space a
+// token character, so unicode61 never splits such a token again and only
+// folds case, removes diacritics and, through porter, English endings.
+const textTokenizer = `porter unicode61 remove_diacritics 2 categories 'L* N* M* P* S* Co Cn Cf Cs'`
+
 // Schema returns the statements that create the full-text index, in order.
-// The app runs them in a migration after the chunks table exists.
-//
-// Both tables are contentless (content='') with contentless_delete=1, so
-// the chunk text is stored once, in the chunks table, and rows can still be
-// deleted by rowid. Their rowid is the rowid of the chunk.
-//
-//   - chunks_fts(text, tenant) holds the words of the chunk, tokenised with
-//     "porter unicode61 remove_diacritics 2" and full detail, ranked with
-//     bm25 on the text column only.
-//   - chunks_parts_fts(parts, tenant) holds the normalised part numbers of
-//     the chunk, tokenised with plain "unicode61" (never stemmed) and
-//     detail=column, which is all an exact token lookup needs.
-//
-// Each table has a tenant column holding one token per row (see the package
-// documentation), so every query is restricted to one tenant inside FTS5.
+// The app runs them in a migration after the chunks table exists. See the
+// package documentation for the design.
 func Schema() []string {
 	return []string{
 		"CREATE VIRTUAL TABLE " + textTable + " USING fts5(text, tenant, " +
-			"content='', contentless_delete=1, tokenize='porter unicode61 remove_diacritics 2')",
-		// The tenant column matches every row of the tenant: weight 0, so
-		// it does not shift the score.
-		"INSERT INTO " + textTable + "(" + textTable + ", rank) VALUES ('rank', 'bm25(1.0, 0.0)')",
-		"CREATE VIRTUAL TABLE " + partsTable + " USING fts5(parts, tenant, " +
-			"content='', contentless_delete=1, detail=column, tokenize='unicode61')",
-		"INSERT INTO " + partsTable + "(" + partsTable + ", rank) VALUES ('rank', 'bm25(1.0, 0.0)')",
+			`content='', contentless_delete=1, tokenize="` + textTokenizer + `")`,
+		// detail=full although a lookup needs no positions: with less
+		// detail, bm25 sees no instances and scores every row 0.
+		"CREATE VIRTUAL TABLE " + partsTable + " USING fts5(parts, " +
+			"content='', contentless_delete=1, tokenize='ascii')",
 	}
 }
 
@@ -49,41 +38,29 @@ func DropSchema() []string {
 	}
 }
 
-// tenantToken returns the token that marks a tenant's rows in the tenant
-// column of both tables.
+// keyDigits are the characters of a tenant key: digits and consonants, so
+// that the porter stemmer measures a prefixed word like the bare word.
+const keyDigits = "0123456789bcdfgh"
+
+// tenantKey returns the token prefix of a tenant: every byte of the tenant
+// id as two characters of keyDigits (hexadecimal with b-h for a-f),
+// followed by "x". The key of tenant "k7" is "6c37x".
 //
-// The token must survive both tokenizers unchanged and be different for
-// every tenant id. An id of lower-case ASCII letters and digits (what
-// PocketBase generates) becomes "t<id>0"; any other id is hex-encoded,
-// "t<hex>1", so that upper case (which the tokenizer would fold) or
-// punctuation (which would split the token) cannot make two tenants share
-// a token. The final digit keeps the porter stemmer away: every porter rule
-// removes or rewrites a suffix made of letters, so a token ending in a
-// digit is never changed ("tabcs" and "tabc" would both stem to "tabc").
-func tenantToken(tenant string) string {
-	if isLowerAlnum(tenant) {
-		return "t" + tenant + "0"
+// Every indexed token starts with the key of its tenant, and the key
+// itself is the tenant token of a row. The encoding is injective and "x"
+// occurs only at its end, so the tokens of two tenants never coincide,
+// whatever the words: a query built from one tenant's key cannot match a
+// row of another tenant. It contains no vowel and ends in a consonant, so
+// case folding and diacritic removal leave it alone and the porter stemmer
+// neither changes it nor stems a word differently because of it (porter
+// counts vowel-consonant sequences, and a run of consonants in front of a
+// word adds none).
+func tenantKey(tenant string) string {
+	b := make([]byte, 0, 2*len(tenant)+1)
+	for i := 0; i < len(tenant); i++ {
+		b = append(b, keyDigits[tenant[i]>>4], keyDigits[tenant[i]&0x0f])
 	}
-	return "t" + hex.EncodeToString([]byte(tenant)) + "1"
-}
-
-// isLowerAlnum reports whether s is non-empty and made of [a-z0-9] only.
-func isLowerAlnum(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
-			return false
-		}
-	}
-	return true
-}
-
-// tenantFilter returns the MATCH clause that restricts a query to tenant.
-func tenantFilter(tenant string) string {
-	return `tenant:"` + tenantToken(tenant) + `"`
+	return string(append(b, 'x'))
 }
 
 // quoteTerm returns s as an FTS5 string (a phrase), which FTS5 never

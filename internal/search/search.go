@@ -37,14 +37,24 @@ type Passage struct {
 	// match, cut on word boundaries with "…" where cut. It is plain text,
 	// not HTML: the caller escapes it.
 	Snippet string
-	// Score is the relevance, higher is better: minus the bm25 rank of the
-	// full-text match, plus minus the bm25 rank of the part-number match
-	// for exact part hits. Passages are ordered by ExactPart, then Score.
+	// Score is the relevance, higher is better; passages are ordered by
+	// ExactPart, then Score. For a free-text hit it is minus the bm25 rank
+	// of the match. For an exact part hit it is the number of different
+	// words of the question the chunk contains (besides the part number)
+	// plus s/(1+s), s being minus the bm25 rank of the part-number match,
+	// so that of the chunks with the part number those that also answer the
+	// rest of the question come first.
 	Score float64
 	// ExactPart reports whether the chunk contains a part number of the
 	// query (in any spelling). Such passages come before all others.
 	ExactPart bool
 }
+
+// maxScored bounds the rows one FTS5 query ranks. bm25 costs a few
+// microseconds per row, so ranking every chunk that contains a common word
+// would take tens of milliseconds in a large tenant. See the package
+// documentation for how queries stay under it.
+const maxScored = 1000
 
 // hit is a chunk found in the index.
 type hit struct {
@@ -77,11 +87,12 @@ func Search(ctx context.Context, db dbx.Builder, tenant, query string, limit int
 	if q.empty() {
 		return nil, nil
 	}
+	key := tenantKey(tenant)
 
 	var hits []hit
 	if len(q.parts) > 0 {
 		var err error
-		hits, err = rankedRowids(ctx, db, partsTable, partsMatch(tenant, q.parts), limit)
+		hits, err = rankedRowids(ctx, db, partsTable, "bm25("+partsTable+")", anyOf(key, q.parts), limit)
 		if err != nil {
 			return nil, err
 		}
@@ -99,23 +110,9 @@ func Search(ctx context.Context, db dbx.Builder, tenant, query string, limit int
 		}
 	}
 	if len(terms) > 0 {
-		match := textMatch(tenant, terms)
-		if len(hits) > 0 {
-			// Order part hits by how well the rest of the question matches.
-			if err := addTextScores(ctx, db, match, hits); err != nil {
-				return nil, err
-			}
-		}
-		if len(hits) < limit {
-			more, err := rankedRowids(ctx, db, textTable, match, limit+len(hits))
-			if err != nil {
-				return nil, err
-			}
-			for _, h := range more {
-				if !slices.ContainsFunc(hits, func(o hit) bool { return o.rowid == h.rowid }) {
-					hits = append(hits, h)
-				}
-			}
+		var err error
+		if hits, err = searchText(ctx, db, key, terms, hits, limit); err != nil {
+			return nil, err
 		}
 	}
 	slices.SortStableFunc(hits, func(a, b hit) int {
@@ -136,12 +133,124 @@ func Search(ctx context.Context, db dbx.Builder, tenant, query string, limit int
 	return loadPassages(ctx, db, tenant, hits, terms, q.parts)
 }
 
-// rankedRowids runs a MATCH on table and returns the best limit rows,
-// best first, with score = -bm25.
-func rankedRowids(ctx context.Context, db dbx.Builder, table, match string, limit int) ([]hit, error) {
-	rows, err := db.NewQuery("SELECT rowid, rank FROM " + table + " WHERE " + table +
-		" MATCH {:match} ORDER BY rank LIMIT {:limit}").
-		WithContext(ctx).Bind(dbx.Params{"match": match, "limit": limit}).Rows()
+// textBM25 ranks chunks_fts rows on the text column only: the tenant
+// column matches every row of the tenant, so it has weight 0.
+const textBM25 = "bm25(" + textTable + ", 1.0, 0.0)"
+
+// searchText appends the best free-text hits for terms to hits, until
+// there are limit hits.
+//
+// It first counts, for each term, the tenant's chunks containing it (up to
+// maxScored). Absent terms are dropped. The rarest terms, as many as keep
+// their total count within maxScored, select the candidates; the more
+// common ones only add to the score, through "(rare ...) AND (common ...
+// OR tenant:key)", where the tenant token is true for every row of the
+// tenant. When even the rarest term is common, chunks containing all the
+// terms are looked for first.
+func searchText(ctx context.Context, db dbx.Builder, key string, terms []string, hits []hit, limit int) ([]hit, error) {
+	counts := []int{1}
+	if len(terms) > 1 {
+		var err error
+		if counts, err = termCounts(ctx, db, key, terms); err != nil {
+			return nil, err
+		}
+	}
+	type termCount struct {
+		term  string
+		count int
+	}
+	var present []termCount
+	for i, t := range terms {
+		if counts[i] > 0 {
+			present = append(present, termCount{t, counts[i]})
+		}
+	}
+	if len(present) == 0 {
+		return hits, nil
+	}
+	slices.SortStableFunc(present, func(a, b termCount) int { return cmp.Compare(a.count, b.count) })
+	var selecting, scoring []string
+	total := 0
+	for _, tc := range present {
+		if len(selecting) == 0 || total+tc.count <= maxScored {
+			selecting = append(selecting, tc.term)
+			total += tc.count
+		} else {
+			scoring = append(scoring, tc.term)
+		}
+	}
+	match := "(" + anyOf(key, selecting) + ")"
+	if len(scoring) > 0 {
+		match += " AND (" + anyOf(key, scoring) + " OR tenant:" + quoteTerm(key) + ")"
+	}
+	exprs := []string{match}
+	if present[0].count >= maxScored && len(present) > 1 {
+		all := make([]string, len(present))
+		for i, tc := range present {
+			all[i] = quoteTerm(key + tc.term)
+		}
+		exprs = []string{strings.Join(all, " AND "), match}
+	}
+
+	for _, expr := range exprs {
+		if len(hits) >= limit {
+			break
+		}
+		more, err := rankedRowids(ctx, db, textTable, textBM25, expr, limit+len(hits))
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range more {
+			if !slices.ContainsFunc(hits, func(o hit) bool { return o.rowid == h.rowid }) {
+				hits = append(hits, h)
+			}
+		}
+	}
+	return hits, nil
+}
+
+// termCounts returns for each term the number of the tenant's chunks that
+// contain it, counting at most maxScored, in one statement.
+func termCounts(ctx context.Context, db dbx.Builder, key string, terms []string) ([]int, error) {
+	var sql strings.Builder
+	params := dbx.Params{"cap": maxScored}
+	sql.WriteString("SELECT ")
+	for i, t := range terms {
+		if i > 0 {
+			sql.WriteString(", ")
+		}
+		name := "t" + strconv.Itoa(i)
+		fmt.Fprintf(&sql, "(SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s MATCH {:%s} LIMIT {:cap}))", textTable, textTable, name)
+		params[name] = quoteTerm(key + t)
+	}
+	counts := make([]int, len(terms))
+	dest := make([]any, len(terms))
+	for i := range counts {
+		dest[i] = &counts[i]
+	}
+	rows, err := db.NewQuery(sql.String()).WithContext(ctx).Bind(params).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("count terms: %w", err)
+	}
+	defer rows.Close()
+	if rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("count terms: %w", err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count terms: %w", err)
+	}
+	return counts, nil
+}
+
+// rankedRowids runs a MATCH on table and returns the best limit rows by
+// score (the bm25 expression), best first, with score = -bm25. At most the
+// newest maxScored matching rows (by rowid) are ranked.
+func rankedRowids(ctx context.Context, db dbx.Builder, table, score, match string, limit int) ([]hit, error) {
+	rows, err := db.NewQuery("SELECT rowid, score FROM (SELECT rowid, " + score + " AS score FROM " + table +
+		" WHERE " + table + " MATCH {:match} ORDER BY rowid DESC LIMIT {:cap}) ORDER BY score, rowid DESC LIMIT {:limit}").
+		WithContext(ctx).Bind(dbx.Params{"match": match, "cap": maxScored, "limit": limit}).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("search %s: %w", table, err)
 	}
@@ -162,38 +271,6 @@ func rankedRowids(ctx context.Context, db dbx.Builder, table, match string, limi
 	return hits, nil
 }
 
-// addTextScores adds the free-text score of each of hits that also matches
-// the free-text expression match.
-func addTextScores(ctx context.Context, db dbx.Builder, match string, hits []hit) error {
-	ids := make([]string, len(hits))
-	for i, h := range hits {
-		ids[i] = strconv.FormatInt(h.rowid, 10)
-	}
-	rows, err := db.NewQuery("SELECT rowid, rank FROM " + textTable + " WHERE " + textTable +
-		" MATCH {:match} AND rowid IN (" + strings.Join(ids, ",") + ")").
-		WithContext(ctx).Bind(dbx.Params{"match": match}).Rows()
-	if err != nil {
-		return fmt.Errorf("score part hits: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var rowid int64
-		var rank float64
-		if err := rows.Scan(&rowid, &rank); err != nil {
-			return fmt.Errorf("score part hits: %w", err)
-		}
-		for i := range hits {
-			if hits[i].rowid == rowid {
-				hits[i].score -= rank
-			}
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("score part hits: %w", err)
-	}
-	return nil
-}
-
 // loadPassages reads the chunk rows of hits and builds the passages, in the
 // order of hits. Rows of another tenant are dropped (the index is checked
 // against the chunks table, not trusted).
@@ -202,10 +279,12 @@ func loadPassages(ctx context.Context, db dbx.Builder, tenant string, hits []hit
 	for i, h := range hits {
 		ids[i] = strconv.FormatInt(h.rowid, 10)
 	}
-	rows, err := db.NewQuery(`SELECT rowid, id, document, CAST(ordinal AS INTEGER), CAST(page AS INTEGER), ` +
-		`CAST("row" AS INTEGER), sheet, text FROM chunks WHERE rowid IN (` + strings.Join(ids, ",") +
-		`) AND tenant = {:tenant}`).
-		WithContext(ctx).Bind(dbx.Params{"tenant": tenant}).Rows()
+	// The tenant is compared here, not in SQL: with "tenant = ?" in the
+	// WHERE clause SQLite may walk the tenant's index instead of looking up
+	// the few rowids.
+	rows, err := db.NewQuery(`SELECT rowid, tenant, id, document, CAST(ordinal AS INTEGER), CAST(page AS INTEGER), ` +
+		`CAST("row" AS INTEGER), sheet, text FROM chunks WHERE rowid IN (` + strings.Join(ids, ",") + `)`).
+		WithContext(ctx).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("load chunks: %w", err)
 	}
@@ -217,11 +296,14 @@ func loadPassages(ctx context.Context, db dbx.Builder, tenant string, hits []hit
 	byRowid := make(map[int64]*chunkRow, len(hits))
 	for rows.Next() {
 		var rowid int64
+		var rowTenant string
 		c := new(chunkRow)
-		if err := rows.Scan(&rowid, &c.p.ChunkID, &c.p.Document, &c.p.Ordinal, &c.p.Page, &c.p.Row, &c.p.Sheet, &c.text); err != nil {
+		if err := rows.Scan(&rowid, &rowTenant, &c.p.ChunkID, &c.p.Document, &c.p.Ordinal, &c.p.Page, &c.p.Row, &c.p.Sheet, &c.text); err != nil {
 			return nil, fmt.Errorf("load chunks: %w", err)
 		}
-		byRowid[rowid] = c
+		if rowTenant == tenant {
+			byRowid[rowid] = c
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("load chunks: %w", err)
@@ -236,10 +318,17 @@ func loadPassages(ctx context.Context, db dbx.Builder, tenant string, hits []hit
 		p.Score, p.ExactPart = h.score, h.exact
 		if h.exact {
 			p.Snippet = snippet(c.text, terms, parts)
+			p.Score = float64(countTerms(c.text, terms)) + h.score/(1+h.score)
 		} else {
 			p.Snippet = snippet(c.text, terms, nil)
 		}
 		out = append(out, p)
 	}
+	// Exact part hits come first; order them by their new score.
+	exact := 0
+	for exact < len(out) && out[exact].ExactPart {
+		exact++
+	}
+	slices.SortStableFunc(out[:exact], func(a, b Passage) int { return cmp.Compare(b.Score, a.Score) })
 	return out, nil
 }

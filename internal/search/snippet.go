@@ -62,8 +62,10 @@ func findPart(text, part string) (span, bool) {
 	}
 	norm := make([]byte, 0, len(text))
 	starts := make([]int, 0, len(text)) // byte offset of each norm byte
-	joined := make([]bool, 0, len(text)) // norm byte directly follows the previous one
-	prevEnd := -1
+	// joined[k] reports whether norm byte k directly follows a letter or
+	// digit, so that no token can start at it.
+	joined := make([]bool, 0, len(text))
+	prevEnd := -1 // end of the last letter or digit
 	for i, r := range text {
 		size := utf8.RuneLen(r)
 		if size < 0 {
@@ -88,7 +90,7 @@ func findPart(text, part string) (span, bool) {
 		case c != 0:
 			norm = append(norm, c)
 			starts = append(starts, i)
-			joined = append(joined, c != partBreak && prevEnd == i)
+			joined = append(joined, prevEnd == i)
 			prevEnd = i + size
 		case isPartSeparator(r):
 			// skipped: "12345-ABC" is "12345ABC"
@@ -106,9 +108,7 @@ func findPart(text, part string) (span, bool) {
 		}
 		i := from + k
 		j := i + len(part)
-		startOK := i == 0 || norm[i-1] == partBreak || !joined[i]
-		endOK := j == len(norm) || norm[j] == partBreak || !joined[j]
-		if startOK && endOK {
+		if !joined[i] && (j == len(norm) || !joined[j]) {
 			end := starts[j-1]
 			_, size := utf8.DecodeRuneInString(text[end:])
 			return span{starts[i], end + size}, true
@@ -187,6 +187,23 @@ func matchTerms(text string, terms []string) []termMatch {
 		}
 	}
 	return out
+}
+
+// countTerms returns how many different terms occur in text (matched as
+// in matchTerms).
+func countTerms(text string, terms []string) int {
+	if len(terms) == 0 {
+		return 0
+	}
+	seen := make([]bool, len(terms))
+	n := 0
+	for _, m := range matchTerms(text, terms) {
+		if !seen[m.term] {
+			seen[m.term] = true
+			n++
+		}
+	}
+	return n
 }
 
 // wordSpans returns the spans of the words of text (see splitWords).
