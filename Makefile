@@ -7,7 +7,7 @@ COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -s -w -X counterpart/internal/version.Version=$(VERSION) -X counterpart/internal/version.Commit=$(COMMIT)
 CACHE   ?= $(HOME)/.cache/counterpart-ci
 
-.PHONY: run demo build dist test test-go test-install vet lint bench clean
+.PHONY: run demo build dist test test-go test-install test-ui test-browser ui ui-deps vet lint bench clean
 
 ## run: build and start the app on http://127.0.0.1:8090 with embedded defaults
 run: build
@@ -27,20 +27,38 @@ dist:
 	GOOS=linux GOARCH=amd64 go build -trimpath -ldflags '$(LDFLAGS)' -o dist/counterpart-linux-amd64 .
 	GOOS=linux GOARCH=arm64 go build -trimpath -ldflags '$(LDFLAGS)' -o dist/counterpart-linux-arm64 .
 
-## test: everything CI checks: vet, Go tests with the race detector, shellcheck, the installer test
-test: vet test-go lint test-install
+## test: everything CI checks: vet, Go tests with the race detector, the browser tests, the UI's unit tests, shellcheck, the installer test
+test: vet ui-deps test-go test-browser test-ui lint test-install
 
 vet:
 	go vet ./...
 
+# the browser tests run on their own (test-browser): Chromium's load would slow the timing-sensitive tests beside them
 test-go:
-	CGO_ENABLED=1 go test -race -count=1 ./...
+	CGO_ENABLED=1 go test -race -count=1 -skip '^TestBrowser$$' ./...
 
 lint:
 	shellcheck install.sh test/install/run.sh .ci/run
 
 test-install: build
 	bash test/install/run.sh ./counterpart
+
+## ui: build the web app (ui/) into embed/dist, which go:embed puts in the binary; the result is committed
+ui: ui-deps
+	cd ui && npm run build
+
+# npm ci only when package-lock.json changed since the last install
+ui-deps:
+	@cd ui && if [ "$$(cat node_modules/.lock-sha256 2>/dev/null)" != "$$(sha256sum package-lock.json | cut -d' ' -f1)" ]; then \
+		npm ci --no-audit --no-fund && sha256sum package-lock.json | cut -d' ' -f1 > node_modules/.lock-sha256; fi
+
+## test-ui: the UI's unit tests (Vitest) and type check
+test-ui: ui-deps
+	cd ui && npm test && npm run check
+
+## test-browser: the browser tests (headless Chromium, axe-core; screenshots to $$COUNTERPART_ARTIFACTS, UPDATE_SCREENSHOTS=1 refreshes docs/screenshots)
+test-browser: ui-deps
+	go test -count=1 -run '^TestBrowser$$' -v ./hooks/webapp/
 
 ## bench: the benchmarks whose figures go in docs/performance.md
 bench:

@@ -17,10 +17,12 @@ import (
 
 	"counterpart/hooks/appsettings"
 	"counterpart/hooks/audit"
+	"counterpart/hooks/chat"
 	"counterpart/hooks/documents"
 	"counterpart/hooks/ingest"
 	"counterpart/hooks/jobs"
 	"counterpart/hooks/tenancy"
+	"counterpart/hooks/webapp"
 	"counterpart/internal/blob"
 	"counterpart/internal/config"
 	"counterpart/internal/n8n"
@@ -41,17 +43,22 @@ func Register(app core.App, cfg *config.Config) error {
 	queue := jobs.Register(app, jobs.Options{Workers: cfg.Jobs.Workers, MaxAttempts: cfg.Jobs.MaxAttempts, BaseBackoff: cfg.Jobs.Backoff})
 	documents.Register(app, documents.Deps{Store: store, LocalStore: local, Queue: queue})
 
-	ingestDeps := ingest.Deps{Store: store, Queue: queue}
-	if cfg.N8N.IngestURL != "" {
-		keys, err := n8n.LoadKeys(n8n.KeyConfig{Algorithm: cfg.N8N.JWT.Algorithm, Secret: cfg.N8N.JWT.Secret,
+	// one set of keys signs every token sent to n8n (n8n.jwt)
+	var signer *n8n.Signer
+	var keys *n8n.Keys
+	if cfg.N8N.Enabled() {
+		keys, err = n8n.LoadKeys(n8n.KeyConfig{Algorithm: cfg.N8N.JWT.Algorithm, Secret: cfg.N8N.JWT.Secret,
 			PrivateKeyFile: cfg.N8N.JWT.PrivateKeyFile, PublicKeyFile: cfg.N8N.JWT.PublicKeyFile, TTL: cfg.N8N.JWT.TTL})
 		if err != nil {
 			return fmt.Errorf("n8n keys: %w", err)
 		}
-		signer, err := n8n.NewSigner(keys)
-		if err != nil {
+		if signer, err = n8n.NewSigner(keys); err != nil {
 			return err
 		}
+	}
+
+	ingestDeps := ingest.Deps{Store: store, Queue: queue}
+	if cfg.N8N.IngestURL != "" {
 		verifier, err := n8n.NewVerifier(keys, n8n.NewReplayCache(n8n.DefaultReplayCapacity))
 		if err != nil {
 			return err
@@ -60,7 +67,13 @@ func Register(app core.App, cfg *config.Config) error {
 			Signer: signer, Verifier: verifier, PublicURL: appsettings.PublicURL(cfg)}
 	}
 	ingest.Register(app, ingestDeps)
-	return nil
+	webapp.Register(app, webapp.Options{ConnectOrigins: webapp.Origins(cfg, appsettings.PublicURL(cfg))})
+
+	chatDeps := chat.Deps{PublicURL: appsettings.PublicURL(cfg), Timeout: cfg.N8N.Timeout, Config: cfg.Chat}
+	if cfg.N8N.ChatURL != "" {
+		chatDeps.N8N = &chat.N8N{URL: cfg.N8N.ChatURL, Signer: signer}
+	}
+	return chat.Register(app, chatDeps)
 }
 
 // openStore builds the document store the configuration names.

@@ -18,9 +18,11 @@ import (
 	"counterpart/hooks/api"
 	"counterpart/hooks/apptest"
 	"counterpart/hooks/audit"
+	"counterpart/hooks/chat"
 	"counterpart/hooks/documents"
 	"counterpart/hooks/tenancy"
 	"counterpart/internal/blob"
+	"counterpart/internal/search"
 )
 
 // The isolation matrix: every collection of the running app and every custom
@@ -144,6 +146,36 @@ var collectionMatrix = map[string]collectionCase{
 			return map[string]any{"tenant": tenant.Id, "kind": "forged", "status": "queued"}
 		},
 		change: map[string]any{"status": "done"},
+	},
+	"conversations": {
+		// owner-only: TestIsolationMatrixOwnerOnly also attacks from the same tenant
+		make: func(t *testing.T, app core.App, tenant *core.Record) *core.Record {
+			return makeConversation(t, app, tenant)
+		},
+		createBody: func(app core.App, tenant *core.Record) map[string]any {
+			return map[string]any{"tenant": tenant.Id, "user": ownerOf(app, tenant).Id, "title": "forged"}
+		},
+		change: map[string]any{"title": "forged", "archived": true},
+		touch: func(app core.App, r *core.Record) error {
+			r.Set("title", "touched "+time.Now().String())
+			return app.Save(r)
+		},
+		reader: "member",
+	},
+	"messages": {
+		make: func(t *testing.T, app core.App, tenant *core.Record) *core.Record {
+			q, _ := makeExchange(t, app, tenant)
+			return q
+		},
+		createBody: func(app core.App, tenant *core.Record) map[string]any {
+			return map[string]any{"tenant": tenant.Id, "user": ownerOf(app, tenant).Id, "role": "user", "status": "complete", "content": "forged"}
+		},
+		change: map[string]any{"content": "forged", "feedback": "down"},
+		touch: func(app core.App, r *core.Record) error {
+			r.Set("content", "touched "+time.Now().String())
+			return app.Save(r)
+		},
+		reader: "member",
 	},
 	core.CollectionNameSuperusers: {make: makeSuperuser, createBody: func(core.App, *core.Record) map[string]any {
 		return map[string]any{"email": "forged@x.example", "password": "forged-password-1", "passwordConfirm": "forged-password-1"}
@@ -477,6 +509,49 @@ var routeMatrix = map[string]routeProbe{
 			}
 		},
 	},
+	"POST /api/chat/conversations/{id}/messages": {
+		sample: func(app core.App, a *core.Record) (string, string, any) {
+			return "POST", "/api/chat/conversations/aaaaaaaaaaaaaaa/messages", map[string]any{"content": "hello"}
+		},
+		crossTenant: func(t *testing.T, app core.App, srv *httptest.Server, a, b *core.Record) {
+			conv := makeConversation(t, app, a)
+			before, _ := app.CountRecords("messages", dbx.HashExp{"conversation": conv.Id})
+			// tenant B, and colleagues of the owner in tenant A: the conversation does not exist for them
+			for _, who := range []string{"admin@jones.example", "member@jones.example", "admin@smith.example", "manager@smith.example"} {
+				res := apptest.Do(t, srv, "POST", "/api/chat/conversations/"+conv.Id+"/messages", apptest.Token(t, app, who), map[string]any{"content": "planted"})
+				if res.Status != 404 {
+					t.Errorf("%s posts into tenant A's member's conversation: %d %s", who, res.Status, res.Body)
+				}
+			}
+			if after, _ := app.CountRecords("messages", dbx.HashExp{"conversation": conv.Id}); after != before {
+				t.Errorf("messages were planted (%d → %d)", before, after)
+			}
+			res := apptest.Do(t, srv, "POST", "/api/chat/conversations/"+conv.Id+"/messages", apptest.Token(t, app, "member@smith.example"), map[string]any{"content": "own question"})
+			if res.Status != 200 {
+				t.Errorf("positive control: the owner asks: %d %s", res.Status, res.Body)
+			}
+		},
+	},
+	"POST /api/chat/messages/{id}/stop":     chatMessageProbe("/stop", nil, 200),
+	"POST /api/chat/messages/{id}/retry":    chatMessageProbe("/retry", nil, 409),
+	"POST /api/chat/messages/{id}/feedback": chatMessageProbe("/feedback", map[string]any{"rating": "down", "comment": "planted"}, 200),
+	"GET /api/search": {
+		sample: func(app core.App, a *core.Record) (string, string, any) { return "GET", "/api/search?q=oil", nil },
+		crossTenant: func(t *testing.T, app core.App, srv *httptest.Server, a, b *core.Record) {
+			doc := makeIndexedDocument(t, app, a)
+			for _, who := range []string{"admin@jones.example", "member@jones.example"} {
+				res := apptest.Do(t, srv, "GET", "/api/search?q=04152-YZZA6", apptest.Token(t, app, who), nil)
+				if res.Status != 200 || strings.Contains(string(res.Body), doc.Id) {
+					t.Errorf("%s searches tenant A's passages: %d %s", who, res.Status, res.Body)
+				}
+			}
+			if res := apptest.Do(t, srv, "GET", "/api/search?q=04152-YZZA6", apptest.Token(t, app, "member@smith.example"), nil); !strings.Contains(string(res.Body), doc.Id) {
+				t.Errorf("positive control: A's member does not find A's passage: %s", res.Body)
+			}
+		},
+	},
+	"GET /api/n8n/search":  searchToolProbe("GET"),
+	"POST /api/n8n/search": searchToolProbe("POST"),
 	"POST /api/tenant/users/invite": {
 		sample: func(app core.App, a *core.Record) (string, string, any) {
 			return "POST", "/api/tenant/users/invite", map[string]any{"email": "new@smith.example", "role": "member"}
@@ -663,5 +738,241 @@ func blobProbe(method string) routeProbe {
 				t.Errorf("tenant A's file changed: %q", b)
 			}
 		},
+	}
+}
+
+// ownerOf is the user of tenant that owns the chat records the matrix attacks: its member.
+func ownerOf(app core.App, tenant *core.Record) *core.Record {
+	u, _ := app.FindAuthRecordByEmail("users", "member@"+tenant.GetString("slug")+".example")
+	return u
+}
+
+// makeConversation stores a conversation of tenant's member.
+func makeConversation(t *testing.T, app core.App, tenant *core.Record) *core.Record {
+	col, err := app.FindCollectionByNameOrId("conversations")
+	must(t, err)
+	r := core.NewRecord(col)
+	r.Set("tenant", tenant.Id)
+	r.Set("user", ownerOf(app, tenant).Id)
+	r.Set("title", "Brake discs for the A4")
+	must(t, app.Save(r))
+	return r
+}
+
+// makeExchange stores a conversation of tenant's member with a question and its complete answer.
+func makeExchange(t *testing.T, app core.App, tenant *core.Record) (question, answer *core.Record) {
+	conv := makeConversation(t, app, tenant)
+	col, err := app.FindCollectionByNameOrId("messages")
+	must(t, err)
+	msg := func(role, content, replyTo string) *core.Record {
+		r := core.NewRecord(col)
+		r.Set("tenant", tenant.Id)
+		r.Set("conversation", conv.Id)
+		r.Set("user", conv.GetString("user"))
+		r.Set("role", role)
+		r.Set("status", "complete")
+		r.Set("content", content)
+		r.Set("reply_to", replyTo)
+		must(t, app.Save(r))
+		return r
+	}
+	question = msg("user", "What replaces 8E0-615-301-AF?", "")
+	return question, msg("assistant", "8E0-615-301-AG.", question.Id)
+}
+
+// chatMessageProbe attacks a route on one answer: tenant B, and the owner's
+// colleagues in tenant A, get 404 and the answer stays as it was; the owner
+// gets ownStatus.
+func chatMessageProbe(suffix string, body map[string]any, ownStatus int) routeProbe {
+	return routeProbe{
+		sample: func(app core.App, a *core.Record) (string, string, any) {
+			return "POST", "/api/chat/messages/aaaaaaaaaaaaaaa" + suffix, body
+		},
+		crossTenant: func(t *testing.T, app core.App, srv *httptest.Server, a, b *core.Record) {
+			_, answer := makeExchange(t, app, a)
+			before := fmt.Sprint(answer.FieldsData())
+			for _, who := range []string{"admin@jones.example", "member@jones.example", "admin@smith.example", "manager@smith.example"} {
+				res := apptest.Do(t, srv, "POST", "/api/chat/messages/"+answer.Id+suffix, apptest.Token(t, app, who), body)
+				if res.Status != 404 {
+					t.Errorf("%s %s on tenant A's member's answer: %d %s", who, suffix, res.Status, res.Body)
+				}
+			}
+			after, _ := app.FindRecordById("messages", answer.Id)
+			if fmt.Sprint(after.FieldsData()) != before {
+				t.Errorf("the answer changed: %v", after.FieldsData())
+			}
+			if res := apptest.Do(t, srv, "POST", "/api/chat/messages/"+answer.Id+suffix, apptest.Token(t, app, "member@smith.example"), body); res.Status != ownStatus {
+				t.Errorf("positive control: the owner %s: %d %s, want %d", suffix, res.Status, res.Body, ownStatus)
+			}
+		},
+	}
+}
+
+// makeIndexedDocument stores a ready document of tenant with one searchable passage.
+func makeIndexedDocument(t *testing.T, app core.App, tenant *core.Record) *core.Record {
+	doc := makeDocument(t, app, tenant)
+	must(t, app.RunInTransaction(func(tx core.App) error {
+		res, err := tx.DB().Insert("chunks", dbx.Params{"id": core.GenerateDefaultRandomId(), "tenant": tenant.Id, "document": doc.Id,
+			"ordinal": 0, "page": 1, "row": 0, "sheet": "", "text": "Oil filter 04152-YZZA6, 7.45 EUR",
+			"created": time.Now().UTC().Format("2006-01-02 15:04:05.000Z")}).Execute()
+		if err != nil {
+			return err
+		}
+		rowid, _ := res.LastInsertId()
+		return search.IndexChunks(tx.DB(), []search.Chunk{{RowID: rowid, Tenant: tenant.Id, Text: "Oil filter 04152-YZZA6, 7.45 EUR"}})
+	}))
+	return doc
+}
+
+// searchToolProbe attacks n8n's search tool: a token minted for tenant B
+// never reads tenant A's passages, and sign-in tokens are no search tokens.
+func searchToolProbe(method string) routeProbe {
+	call := func(t *testing.T, srv *httptest.Server, token string) (int, string) {
+		var body io.Reader
+		u := srv.URL + "/api/n8n/search?query=04152-YZZA6"
+		if method == "POST" {
+			u, body = srv.URL+"/api/n8n/search", strings.NewReader(`{"query":"04152-YZZA6"}`)
+		}
+		req, _ := http.NewRequest(method, u, body)
+		req.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			req.Header.Set("Authorization", token)
+		}
+		res, err := http.DefaultClient.Do(req)
+		must(t, err)
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	return routeProbe{
+		sample: func(app core.App, a *core.Record) (string, string, any) {
+			return method, "/api/n8n/search?query=oil", nil
+		},
+		crossTenant: func(t *testing.T, app core.App, srv *httptest.Server, a, b *core.Record) {
+			doc := makeIndexedDocument(t, app, a)
+			bTok, err := chat.SearchToken(app, b.Id, ownerOf(app, b).Id, core.GenerateDefaultRandomId())
+			must(t, err)
+			if status, body := call(t, srv, "Bearer "+bTok); status != 200 || strings.Contains(body, doc.Id) {
+				t.Errorf("tenant B's search token reads tenant A's passages: %d %s", status, body)
+			}
+			for _, who := range []string{"admin@jones.example", "admin@smith.example"} {
+				if status, body := call(t, srv, apptest.Token(t, app, who)); status != 401 || strings.Contains(body, doc.Id) {
+					t.Errorf("%s's sign-in token on the search tool: %d", who, status)
+				}
+			}
+			if status, _ := call(t, srv, ""); status != 401 {
+				t.Errorf("no token: %d", status)
+			}
+			aTok, _ := chat.SearchToken(app, a.Id, ownerOf(app, a).Id, core.GenerateDefaultRandomId())
+			if _, body := call(t, srv, "Bearer "+aTok); !strings.Contains(body, doc.Id) {
+				t.Errorf("positive control: tenant A's token does not find A's passage: %s", body)
+			}
+		},
+	}
+}
+
+// TestIsolationMatrixOwnerOnly attacks the owner-only collections from the
+// owner's own tenant: the tenant admin and a manager see and change nothing
+// of a member's conversations and messages, through the rules alone, the
+// records API, batch and realtime.
+func TestIsolationMatrixOwnerOnly(t *testing.T) {
+	for _, name := range []string{"conversations", "messages"} {
+		cc := collectionMatrix[name]
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			attackFromColleagues(t, name, cc)
+		})
+	}
+}
+
+func attackFromColleagues(t *testing.T, name string, cc collectionCase) {
+	app := apptest.New(t, nil)
+	srv := apptest.Serve(t, app)
+	a, err := tenancy.FindTenant(app, "smith")
+	must(t, err)
+	owner := ownerOf(app, a)
+	target := cc.make(t, app, a)
+	base := "/api/collections/" + name + "/records"
+	colleagues := []attacker{{"A admin", "admin@smith.example"}, {"A manager", "manager@smith.example"}}
+	snapshot := func() string {
+		r, err := app.FindRecordById(name, target.Id)
+		if err != nil {
+			return "deleted"
+		}
+		return fmt.Sprint(r.FieldsData())
+	}
+	before := snapshot()
+	countBefore, _ := app.CountRecords(name)
+
+	col := target.Collection()
+	for _, at := range colleagues {
+		info := &core.RequestInfo{Method: "GET", Body: cc.change}
+		info.Auth, err = app.FindAuthRecordByEmail("users", at.email)
+		must(t, err)
+		for action, rule := range map[string]*string{"list": col.ListRule, "view": col.ViewRule, "update": col.UpdateRule, "delete": col.DeleteRule} {
+			if ok, err := app.CanAccessRecord(target, info, rule); ok || err != nil {
+				t.Errorf("%s rule of %s lets %s reach the member's record (err %v)", action, name, at.name, err)
+			}
+		}
+		tok := token(t, app, at)
+		for _, p := range []string{
+			base + "?perPage=500",
+			base + "?perPage=500&filter=" + url.QueryEscape(fmt.Sprintf("id = %q", target.Id)),
+			base + "?perPage=500&filter=" + url.QueryEscape(fmt.Sprintf("user = %q", owner.Id)),
+			base + "?perPage=500&expand=user,tenant",
+		} {
+			res := apptest.Do(t, srv, "GET", p, tok, nil)
+			if res.Status >= 500 {
+				t.Errorf("%s GET %s: %d", at.name, p, res.Status)
+			}
+			for _, item := range res.Items() {
+				if item["user"] == owner.Id {
+					t.Errorf("%s GET %s: sees the member's record %v", at.name, p, item["id"])
+				}
+			}
+		}
+		if res := apptest.Do(t, srv, "GET", base+"/"+target.Id, tok, nil); !refused(res.Status) {
+			t.Errorf("%s views the member's record: %d", at.name, res.Status)
+		}
+		if res := apptest.Do(t, srv, "PATCH", base+"/"+target.Id, tok, cc.change); !refused(res.Status) {
+			t.Errorf("%s updates the member's record: %d", at.name, res.Status)
+		}
+		if res := apptest.Do(t, srv, "DELETE", base+"/"+target.Id, tok, nil); !refused(res.Status) {
+			t.Errorf("%s deletes the member's record: %d", at.name, res.Status)
+		}
+		if res := apptest.Do(t, srv, "POST", base, tok, cc.createBody(app, a)); !refused(res.Status) {
+			t.Errorf("%s creates a record owned by the member: %d %s", at.name, res.Status, res.Body)
+		}
+		if res := apptest.Do(t, srv, "POST", "/api/batch", tok, map[string]any{"requests": []map[string]any{
+			{"method": "POST", "url": base, "body": cc.createBody(app, a)},
+			{"method": "PATCH", "url": base + "/" + target.Id, "body": cc.change},
+			{"method": "DELETE", "url": base + "/" + target.Id},
+		}}); !refused(res.Status) {
+			t.Errorf("%s batch against the member: %d", at.name, res.Status)
+		}
+	}
+	if got := snapshot(); got != before {
+		t.Errorf("the member's record changed:\nbefore %s\nafter  %s", before, got)
+	}
+	if n, _ := app.CountRecords(name); n != countBefore {
+		t.Errorf("record count changed: %d → %d", countBefore, n)
+	}
+
+	topics := []string{name + "/*", name + "/" + target.Id}
+	var spies []*apptest.RealtimeClient
+	for _, at := range colleagues {
+		if c, _ := apptest.Realtime(t, srv, token(t, app, at), topics...); c != nil {
+			spies = append(spies, c)
+		}
+	}
+	control, _ := apptest.Realtime(t, srv, apptest.Token(t, app, owner.Email()), topics...)
+	must(t, cc.touch(app, target))
+	if _, ok := control.Next(5 * time.Second); !ok {
+		t.Fatal("positive control: the owner heard nothing on realtime")
+	}
+	for i, spy := range spies {
+		if ev, ok := spy.Next(300 * time.Millisecond); ok {
+			t.Errorf("%s heard the member's change on %s", colleagues[i].name, ev.Topic)
+		}
 	}
 }

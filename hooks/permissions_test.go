@@ -33,6 +33,26 @@ func (e permEnv) user(t *testing.T, email string) *core.Record {
 	return u
 }
 
+// colleague is another user of tenant A than the actor: the member, or for the member the manager.
+func (e permEnv) colleague(t *testing.T) *core.Record {
+	if e.email == "member@smith.example" {
+		return e.user(t, "manager@smith.example")
+	}
+	return e.user(t, "member@smith.example")
+}
+
+// conversation creates a conversation of the colleague.
+func (e permEnv) conversation(t *testing.T) *core.Record {
+	col, err := e.app.FindCollectionByNameOrId("conversations")
+	must(t, err)
+	c := core.NewRecord(col)
+	c.Set("tenant", e.a.Id)
+	c.Set("user", e.colleague(t).Id)
+	c.Set("title", "Brake discs for the A4")
+	must(t, e.app.Save(c))
+	return c
+}
+
 // self is the actor as a user of tenant A, nil when the actor is not one.
 func (e permEnv) self() *core.Record {
 	u, err := e.app.FindAuthRecordByEmail("users", e.email)
@@ -69,6 +89,9 @@ var permissionActions = map[string]func(t *testing.T, e permEnv) bool{
 	},
 	"change the tenant's slug": func(t *testing.T, e permEnv) bool {
 		return e.patchTenant(t, map[string]any{"slug": "smith-gmbh"})
+	},
+	"raise the tenant's quotas": func(t *testing.T, e permEnv) bool {
+		return e.patchTenant(t, map[string]any{"storage_quota_mb": 999999, "monthly_message_quota": 999999})
 	},
 	"suspend the tenant": func(t *testing.T, e permEnv) bool {
 		return e.patchTenant(t, map[string]any{"status": "suspended"})
@@ -123,6 +146,26 @@ var permissionActions = map[string]func(t *testing.T, e permEnv) bool{
 	},
 	"read the audit log": func(t *testing.T, e permEnv) bool {
 		return e.listHasTenantA(t, "audit_log")
+	},
+	"upload a document": func(t *testing.T, e permEnv) bool {
+		res := e.do(t, "POST", "/api/documents/uploads", map[string]any{"name": "a.txt", "type": "text/plain", "size": 10, "tenant": e.a.Id})
+		doc, _ := res.JSON["document"].(map[string]any)
+		return res.Status == 201 && doc["tenant"] == e.a.Id
+	},
+	"edit a colleague's document": func(t *testing.T, e permEnv) bool {
+		doc := makeDocument(t, e.app, e.a)
+		doc.Set("uploaded_by", e.colleague(t).Id)
+		must(t, e.app.Save(doc))
+		return e.do(t, "PATCH", "/api/collections/documents/records/"+doc.Id, map[string]any{"title": "Renamed"}).Status == 200
+	},
+	"read a colleague's conversation": func(t *testing.T, e permEnv) bool {
+		conv := e.conversation(t)
+		return e.do(t, "GET", "/api/collections/conversations/records/"+conv.Id, nil).Status == 200
+	},
+	"ask in a colleague's conversation": func(t *testing.T, e permEnv) bool {
+		conv := e.conversation(t)
+		res := e.do(t, "POST", "/api/chat/conversations/"+conv.Id+"/messages", map[string]any{"content": "what does 04152-YZZA6 cost?"})
+		return res.Status == 200
 	},
 	"write to the audit log": func(t *testing.T, e permEnv) bool {
 		return e.do(t, "POST", "/api/collections/audit_log/records", map[string]any{"tenant": e.a.Id, "action": "forged"}).Status == 200

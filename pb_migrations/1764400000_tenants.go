@@ -15,8 +15,10 @@ func init() {
 		ownTenant := signedInMember + ` && id = @request.auth.tenant`
 		c.ListRule = types.Pointer(ownTenant)
 		c.ViewRule = types.Pointer(ownTenant)
-		// tenant admins edit settings; name, slug and status are IT's (superusers)
-		c.UpdateRule = types.Pointer(ownTenant + ` && @request.auth.role = "admin" && @request.body.slug:isset = false && @request.body.status:isset = false`)
+		// tenant admins edit settings; slug, status and quotas are IT's (superusers)
+		// quotas are IT's: a tenant admin must not raise their own
+		c.UpdateRule = types.Pointer(ownTenant + ` && @request.auth.role = "admin" && @request.body.slug:isset = false && @request.body.status:isset = false` +
+			` && @request.body.storage_quota_mb:isset = false && @request.body.monthly_message_quota:isset = false`)
 		c.CreateRule = nil
 		c.DeleteRule = nil
 

@@ -88,7 +88,7 @@ func (e env) waitStatus(t *testing.T, id string) *core.Record {
 	}
 }
 
-func s3Config(t *testing.T) *config.Config {
+func s3Config(t testing.TB) *config.Config {
 	s := blobtest.StartS3(t)
 	cfg := apptest.Config()
 	cfg.Storage.Driver = "s3"

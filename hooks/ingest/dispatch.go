@@ -4,12 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -76,7 +73,7 @@ func (f *feature) dispatch(ctx context.Context, app core.App, doc *core.Record) 
 	res, err := f.N8N.Client.Do(req)
 	if err != nil {
 		app.Logger().Warn("n8n ingest call failed", "document", doc.Id, "error", err)
-		return &permanentMessage{describeTransportError(f.N8N.URL, err)}
+		return &permanentMessage{n8n.DescribeTransportError(f.N8N.URL, err, true)}
 	}
 	defer res.Body.Close()
 	snippet, _ := io.ReadAll(io.LimitReader(res.Body, 512))
@@ -85,38 +82,7 @@ func (f *feature) dispatch(ctx context.Context, app core.App, doc *core.Record) 
 	}
 	app.Logger().Warn("n8n ingest refused", "document", doc.Id, "status", res.StatusCode, "body", string(snippet))
 	// even a 401/403/404 is retried: IT may fix the secret or activate the workflow meanwhile
-	return &permanentMessage{DescribeStatus("ingest", res.StatusCode)}
-}
-
-// DescribeStatus explains an n8n webhook's HTTP status in words an admin can act on.
-func DescribeStatus(workflow string, status int) string {
-	switch status {
-	case http.StatusUnauthorized, http.StatusForbidden:
-		return fmt.Sprintf("n8n refused Counterpart's token (HTTP %d): the %s webhook's JWT Auth credential must use the same secret and algorithm as n8n.jwt in counterpart.yaml.", status, workflow)
-	case http.StatusNotFound:
-		return fmt.Sprintf("n8n has no active %s workflow at the configured URL (HTTP 404): import and activate it, or fix the URL in counterpart.yaml.", workflow)
-	case http.StatusRequestEntityTooLarge:
-		return "n8n refused the request as too large (HTTP 413)."
-	}
-	if status >= 500 {
-		return fmt.Sprintf("The n8n %s workflow failed (HTTP %d); it will be retried. Check the execution log in n8n.", workflow, status)
-	}
-	return fmt.Sprintf("n8n answered the %s request with HTTP %d.", workflow, status)
-}
-
-func describeTransportError(rawURL string, err error) string {
-	host := rawURL
-	if u, perr := url.Parse(rawURL); perr == nil {
-		host = u.Host
-	}
-	var netErr net.Error
-	switch {
-	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout()):
-		return fmt.Sprintf("n8n at %s did not answer in time; it will be retried.", host)
-	case strings.Contains(err.Error(), "connection refused"):
-		return fmt.Sprintf("n8n is not reachable at %s (connection refused); it will be retried. Is n8n running?", host)
-	}
-	return fmt.Sprintf("n8n is not reachable at %s; it will be retried.", host)
+	return &permanentMessage{n8n.DescribeStatus("ingest", res.StatusCode, true)}
 }
 
 // FailStalled marks documents that have waited for n8n's callback since before

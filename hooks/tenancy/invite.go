@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/mailer"
 
 	"counterpart/hooks/audit"
+	"counterpart/hooks/webapp"
 	migrations "counterpart/pb_migrations"
 )
 
@@ -110,7 +111,8 @@ func SendInvitation(app core.App, tenant, user, inviter *core.Record) error {
 	return nil
 }
 
-// InviteLink is the page where an invited user sets their password.
+// InviteLink is the web app's page where an invited user sets their password
+// (the same page as the password-reset mail's).
 func InviteLink(app core.App, token string) string {
-	return strings.TrimRight(app.Settings().Meta.AppURL, "/") + "/_/#/auth/confirm-password-reset/" + token
+	return webapp.SetPasswordLink(app.Settings().Meta.AppURL, token)
 }

@@ -38,7 +38,7 @@ func TestInviteEndToEnd(t *testing.T) {
 	}
 	body, _ := io.ReadAll(msgs[0].Parsed.Body)
 	flat := strings.NewReplacer("=\r\n", "", "=3D", "=").Replace(string(body))
-	m := regexp.MustCompile(`confirm-password-reset/([A-Za-z0-9_\-.]+)`).FindStringSubmatch(flat)
+	m := regexp.MustCompile(`/set-password\?token=([A-Za-z0-9_\-.]+)`).FindStringSubmatch(flat)
 	if m == nil {
 		t.Fatalf("no set-password link in the mail:\n%s", flat)
 	}

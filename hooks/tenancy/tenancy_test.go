@@ -75,12 +75,12 @@ func TestTenantSettingsValidation(t *testing.T) {
 		{"too many recipients", map[string]any{"report_recipients": many}, "report_recipients"},
 		{"recipients not a list", map[string]any{"report_recipients": map[string]any{"a": 1}}, "report_recipients"},
 		{"upload limit too large", map[string]any{"max_upload_mb": 5000}, "max_upload_mb"},
-		{"negative quota", map[string]any{"monthly_message_quota": -1}, "monthly_message_quota"},
+		{"negative upload limit", map[string]any{"max_upload_mb": -5}, "max_upload_mb"},
 		{"file type not offered", map[string]any{"allowed_file_types": []string{"exe"}}, "allowed_file_types"},
 		{"system prompt too long", map[string]any{"system_prompt": strings.Repeat("a", 8001)}, "system_prompt"},
 		{"empty name", map[string]any{"name": ""}, "name"},
 		{"valid settings", map[string]any{"timezone": "Europe/Berlin", "report_schedule": "0 7 * * 1",
-			"report_recipients": []string{"boss@smith.example"}, "max_upload_mb": 50, "monthly_message_quota": 5000,
+			"report_recipients": []string{"boss@smith.example"}, "max_upload_mb": 50,
 			"allowed_file_types": []string{"pdf", "csv"}, "system_prompt": "Answer briefly."}, ""},
 	}
 	for _, c := range cases {
@@ -117,6 +117,8 @@ func TestTenantFieldsOnlyITChanges(t *testing.T) {
 	}{
 		{"admin@smith.example", map[string]any{"status": "suspended"}},
 		{"admin@smith.example", map[string]any{"slug": "smith2"}},
+		{"admin@smith.example", map[string]any{"storage_quota_mb": 999999}},
+		{"admin@smith.example", map[string]any{"monthly_message_quota": 999999}},
 		{"manager@smith.example", map[string]any{"system_prompt": "x"}},
 		{"member@smith.example", map[string]any{"system_prompt": "x"}},
 		{"admin@jones.example", map[string]any{"system_prompt": "x"}},

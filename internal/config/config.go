@@ -38,6 +38,7 @@ type Config struct {
 	SMTP    SMTP    `mapstructure:"smtp"`
 	Backups Backups `mapstructure:"backups"`
 	Jobs    Jobs    `mapstructure:"jobs"`
+	Chat    Chat    `mapstructure:"chat"`
 
 	// File is the config file that was read, empty when none was.
 	File string `mapstructure:"-"`
@@ -139,6 +140,26 @@ type Jobs struct {
 	Backoff time.Duration `mapstructure:"backoff"`
 }
 
+// Chat configures the chat gateway: limits and the timeouts of its n8n calls.
+type Chat struct {
+	// MaxMessageBytes is the longest question, in bytes of UTF-8.
+	MaxMessageBytes int `mapstructure:"max_message_bytes"`
+	// MaxInflightPerUser is how many answers one user may have generating at once.
+	MaxInflightPerUser int `mapstructure:"max_inflight_per_user"`
+	// MaxInflightPerTenant is how many answers one tenant may have generating at once.
+	MaxInflightPerTenant int `mapstructure:"max_inflight_per_tenant"`
+	// HistoryTurns is how many earlier question/answer pairs are sent to n8n.
+	HistoryTurns int `mapstructure:"history_turns"`
+	// ConnectTimeout bounds connecting to n8n.
+	ConnectTimeout time.Duration `mapstructure:"connect_timeout"`
+	// FirstByteTimeout bounds the wait for the first byte of n8n's reply (n8n.timeout bounds the whole call).
+	FirstByteTimeout time.Duration `mapstructure:"first_byte_timeout"`
+	// MaxReplyBytes is the largest reply body read from n8n.
+	MaxReplyBytes int64 `mapstructure:"max_reply_bytes"`
+	// FallbackToSearch answers with search results instead of failing when n8n cannot answer.
+	FallbackToSearch bool `mapstructure:"fallback_to_search"`
+}
+
 // defaults lists every key with the value that serves a single machine.
 var defaults = map[string]any{
 	"http":                     "127.0.0.1:8090",
@@ -180,6 +201,16 @@ var defaults = map[string]any{
 	"jobs.workers":             2,
 	"jobs.max_attempts":        5,
 	"jobs.backoff":             "10s",
+
+	// the chat gateway (hooks/chat)
+	"chat.max_message_bytes":       16384,
+	"chat.max_inflight_per_user":   2,
+	"chat.max_inflight_per_tenant": 20,
+	"chat.history_turns":           6,
+	"chat.connect_timeout":         "5s",
+	"chat.first_byte_timeout":      "60s",
+	"chat.max_reply_bytes":         4 << 20,
+	"chat.fallback_to_search":      false,
 }
 
 // Keys returns every configuration key, sorted.

@@ -36,6 +36,10 @@ func (c *Config) Redacted() map[string]string {
 		"smtp.sender_address": c.SMTP.SenderAddress, "smtp.sender_name": c.SMTP.SenderName,
 		"backups.cron": c.Backups.Cron, "backups.keep": c.Backups.Keep, "backups.s3": c.Backups.S3,
 		"jobs.workers": c.Jobs.Workers, "jobs.max_attempts": c.Jobs.MaxAttempts, "jobs.backoff": c.Jobs.Backoff,
+		"chat.max_message_bytes": c.Chat.MaxMessageBytes, "chat.max_inflight_per_user": c.Chat.MaxInflightPerUser,
+		"chat.max_inflight_per_tenant": c.Chat.MaxInflightPerTenant, "chat.history_turns": c.Chat.HistoryTurns,
+		"chat.connect_timeout": c.Chat.ConnectTimeout, "chat.first_byte_timeout": c.Chat.FirstByteTimeout,
+		"chat.max_reply_bytes": c.Chat.MaxReplyBytes, "chat.fallback_to_search": c.Chat.FallbackToSearch,
 	}
 	out := make(map[string]string, len(values))
 	for k, val := range values {

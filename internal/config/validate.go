@@ -128,6 +128,29 @@ func (c *Config) Validate() error {
 	if c.Jobs.Backoff < 10*time.Millisecond || c.Jobs.Backoff > time.Hour {
 		bad("jobs.backoff", c.Jobs.Backoff, "expected a duration from 10ms to 1h")
 	}
+
+	ch := c.Chat
+	if ch.MaxMessageBytes < 100 || ch.MaxMessageBytes > 200_000 {
+		bad("chat.max_message_bytes", ch.MaxMessageBytes, "expected a number of bytes from 100 to 200000")
+	}
+	if ch.MaxInflightPerUser < 1 || ch.MaxInflightPerUser > 1000 {
+		bad("chat.max_inflight_per_user", ch.MaxInflightPerUser, "expected a number from 1 to 1000")
+	}
+	if ch.MaxInflightPerTenant < 1 || ch.MaxInflightPerTenant > 100_000 {
+		bad("chat.max_inflight_per_tenant", ch.MaxInflightPerTenant, "expected a number from 1 to 100000")
+	}
+	if ch.HistoryTurns < 0 || ch.HistoryTurns > 50 {
+		bad("chat.history_turns", ch.HistoryTurns, "expected a number from 0 to 50")
+	}
+	if ch.ConnectTimeout < 100*time.Millisecond || ch.ConnectTimeout > time.Minute {
+		bad("chat.connect_timeout", ch.ConnectTimeout, "expected a duration from 100ms to 1m")
+	}
+	if ch.FirstByteTimeout < time.Second || ch.FirstByteTimeout > 30*time.Minute {
+		bad("chat.first_byte_timeout", ch.FirstByteTimeout, "expected a duration from 1s to 30m (n8n.timeout still bounds the whole call)")
+	}
+	if ch.MaxReplyBytes < 64<<10 || ch.MaxReplyBytes > 256<<20 {
+		bad("chat.max_reply_bytes", ch.MaxReplyBytes, "expected a number of bytes from 65536 (64 KiB) to 268435456 (256 MiB)")
+	}
 	return errors.Join(errs...)
 }
 

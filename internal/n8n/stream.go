@@ -18,6 +18,12 @@ const DefaultMaxReplyBytes = 16 << 20
 // MaxLineBytes is the longest line ReadStream accepts, without its newline.
 const MaxLineBytes = 1 << 20
 
+// readBufferSize is ReadStream's read buffer. A streamed line is a few
+// hundred bytes; longer lines are assembled across reads. Kept small because
+// every open answer holds one (a 64 KiB buffer was most of the memory of an
+// open chat stream).
+const readBufferSize = 4 << 10
+
 // Stream event types, the "type" of each line of n8n's streaming reply.
 const (
 	EventBegin = "begin"
@@ -135,7 +141,7 @@ func ReadStream(r io.Reader, maxBytes int64, fn func(Event) error) (Result, erro
 		res.Text = text.String()
 		return res, err
 	}
-	br := bufio.NewReaderSize(&io.LimitedReader{R: r, N: maxBytes + 1}, 64<<10)
+	br := bufio.NewReaderSize(&io.LimitedReader{R: r, N: maxBytes + 1}, readBufferSize)
 	var buf []byte
 	for lineNo := 1; ; lineNo++ {
 		buf = buf[:0]

@@ -1,0 +1,101 @@
+/**
+ * The app's routes and a tiny path matcher. Paths are real URLs (history
+ * API), served by the binary's SPA fallback, so links can be bookmarked and
+ * opened in a new tab.
+ */
+
+export type RouteName =
+  | 'sign-in'
+  | 'forgot-password'
+  | 'set-password'
+  | 'welcome'
+  | 'chat'
+  | 'documents'
+  | 'document'
+  | 'settings-users'
+  | 'settings-tenant'
+  | 'settings-audit'
+  | 'not-found';
+
+export interface RouteDef {
+  name: RouteName;
+  pattern: string;
+  /** who may open it: anyone, signed-in users, or tenant admins */
+  access: 'public' | 'user' | 'admin';
+  title: string;
+}
+
+export const ROUTES: RouteDef[] = [
+  { name: 'sign-in', pattern: '/sign-in', access: 'public', title: 'Sign in' },
+  { name: 'forgot-password', pattern: '/forgot-password', access: 'public', title: 'Forgot password' },
+  { name: 'set-password', pattern: '/set-password', access: 'public', title: 'Set your password' },
+  { name: 'welcome', pattern: '/welcome', access: 'admin', title: 'Welcome' },
+  // the chat screen comes with the chat API; /chat/:id will be a conversation
+  { name: 'chat', pattern: '/chat', access: 'user', title: 'Chat' },
+  { name: 'chat', pattern: '/chat/:id', access: 'user', title: 'Chat' },
+  { name: 'documents', pattern: '/documents', access: 'user', title: 'Documents' },
+  { name: 'document', pattern: '/documents/:id', access: 'user', title: 'Document' },
+  { name: 'settings-users', pattern: '/settings', access: 'admin', title: 'Users · Settings' },
+  { name: 'settings-users', pattern: '/settings/users', access: 'admin', title: 'Users · Settings' },
+  { name: 'settings-tenant', pattern: '/settings/tenant', access: 'admin', title: 'Dealership · Settings' },
+  { name: 'settings-audit', pattern: '/settings/audit', access: 'admin', title: 'Audit log · Settings' },
+];
+
+/** Where a signed-in person lands. Becomes '/chat' once the chat screen exists. */
+export const HOME = '/documents';
+
+export interface Match {
+  route: RouteDef;
+  params: Record<string, string>;
+}
+
+export const NOT_FOUND: RouteDef = { name: 'not-found', pattern: '', access: 'public', title: 'Not found' };
+
+/** Matches a pattern such as "/documents/:id" against a path; params are decoded. */
+export function matchPattern(pattern: string, path: string): Record<string, string> | null {
+  const p = pattern.split('/').filter(Boolean);
+  const s = path.split('/').filter(Boolean);
+  if (p.length !== s.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < p.length; i++) {
+    if (p[i].startsWith(':')) {
+      let v: string;
+      try {
+        v = decodeURIComponent(s[i]);
+      } catch {
+        return null;
+      }
+      params[p[i].slice(1)] = v;
+    } else if (p[i] !== s[i]) {
+      return null;
+    }
+  }
+  return params;
+}
+
+export function resolve(path: string): Match {
+  if (path === '/' || path === '') return { route: { name: 'documents', pattern: '/', access: 'user', title: '' }, params: {} };
+  for (const route of ROUTES) {
+    const params = matchPattern(route.pattern, path);
+    if (params) return { route, params };
+  }
+  return { route: NOT_FOUND, params: {} };
+}
+
+/** A safe in-app redirect target from ?next=, else HOME: only local paths. */
+export function safeNext(next: string | null | undefined): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || next.startsWith('/api') || next.startsWith('/_')) {
+    return HOME;
+  }
+  return next;
+}
+
+/** Builds a path with a query string from non-empty values. */
+export function withQuery(path: string, query: Record<string, string | number | undefined | null>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  }
+  const s = q.toString();
+  return s ? `${path}?${s}` : path;
+}
