@@ -3,6 +3,8 @@ package webapp_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -20,6 +22,8 @@ import (
 
 	"counterpart/hooks/apptest"
 	"counterpart/hooks/tenancy"
+	"counterpart/internal/config"
+	"counterpart/internal/n8n/n8ntest"
 )
 
 // TestBrowser drives the web app in headless Chromium against the real
@@ -38,6 +42,8 @@ func TestBrowser(t *testing.T) {
 	t.Run("settings", func(t *testing.T) { settingsScenario(t, b) })
 	t.Run("an XSS payload in a title renders inert", func(t *testing.T) { xssScenario(t, b) })
 	t.Run("another tenant's document is not found", func(t *testing.T) { crossTenantScenario(t, b) })
+	t.Run("chat without n8n: retrieval-only answers with sources", func(t *testing.T) { chatScenario(t, b) })
+	t.Run("chat with n8n: streaming, stop and retry", func(t *testing.T) { chatStreamingScenario(t, b) })
 	t.Run("performance", func(t *testing.T) { performanceScenario(t, b) })
 
 	axeMu.Lock()
@@ -199,7 +205,7 @@ func sessionEndScenario(t *testing.T, b *browser) {
 	// the dealership is suspended while its admin has the app open
 	p.skipOnboarding("admin@jones.example")
 	p.signIn("admin@jones.example")
-	p.waitText("h1", "Documents")
+	p.waitText("h1", "Chat")
 	jones, _ := tenancy.FindTenant(p.app, "jones")
 	jones.Set("status", "suspended")
 	if err := p.app.Save(jones); err != nil {
@@ -207,13 +213,13 @@ func sessionEndScenario(t *testing.T, b *browser) {
 	}
 	// the server drops the dealership's live connections; the open page notices by itself
 	p.waitText("#signin-error", "Jones Parts is suspended")
-	if loc := eval[string](p, `location.pathname + location.search`); loc != "/sign-in?next=%2Fdocuments" {
+	if loc := eval[string](p, `location.pathname + location.search`); loc != "/sign-in?next=%2Fchat" {
 		p.fail("after the suspension the app is at %s", loc)
 	}
 
 	// an account deactivated while in use: its sessions end at once
 	p.signIn("member@smith.example")
-	p.waitText("h1", "Documents")
+	p.waitText("h1", "Chat")
 	member, _ := p.app.FindAuthRecordByEmail("users", "member@smith.example")
 	member.Set("active", false)
 	if err := p.app.Save(member); err != nil {
@@ -237,12 +243,16 @@ func documentsScenario(t *testing.T, b *browser) {
 	p.axe("welcome")
 	p.shot("welcome")
 	p.do(chromedp.Click(chromedp.CSS(`.welcome .end .btn.ghost`))) // Skip for now
+	p.waitText("h1", "Chat") // home
+	p.visit("/documents")
 	p.waitText("h1", "Documents")
 	p.waitText(".empty", "No documents yet")
 	p.axe("documents, empty")
-	// skipping is remembered: signing out and in again goes straight to Documents
+	// skipping is remembered: signing out and in again goes straight home
 	p.do(chromedp.Click(chromedp.CSS(`.me button:last-child`)), chromedp.WaitVisible(chromedp.ID("email")))
 	p.signIn("admin@smith.example")
+	p.waitText("h1", "Chat")
+	p.visit("/documents")
 	p.waitText("h1", "Documents")
 
 	dir := t.TempDir()
@@ -377,7 +387,7 @@ func documentsScenario(t *testing.T, b *browser) {
 		t.Errorf("%d documents left in the database, want 2", n)
 	}
 
-	// shortcuts: ? opens the list; g c goes to the chat placeholder
+	// shortcuts: ? opens the list; g c goes to the chat
 	p.do(chromedp.Click(chromedp.ID("page-title")))
 	p.press("?")
 	p.do(chromedp.WaitVisible(chromedp.CSS(`dialog.shortcuts[open]`)))
@@ -387,8 +397,8 @@ func documentsScenario(t *testing.T, b *browser) {
 	p.press("g")
 	p.press("c")
 	p.waitText("h1", "Chat")
-	p.axe("chat (placeholder)")
-	p.shot("chat")
+	p.waitFor(`!!document.getElementById('chat-input')`, 5*time.Second, "the chat screen")
+	p.axe("chat, empty")
 	p.checkClean()
 }
 
@@ -427,7 +437,7 @@ func keyboardScenario(t *testing.T, b *browser) {
 	p.shiftTab()
 	p.press(kb.Enter)
 	p.do(chromedp.WaitVisible(chromedp.CSS(`nav[aria-label="Main"]`)))
-	p.waitFor(`document.querySelectorAll('li.doc').length === 2`, 10*time.Second, "documents listed")
+	p.waitText("h1", "Chat") // home
 
 	// on a fresh load the skip link comes first and jumps to the content
 	p.visit("/documents")
@@ -596,6 +606,7 @@ func xssScenario(t *testing.T, b *browser) {
 	}
 	p.skipOnboarding("admin@smith.example")
 	p.signIn("admin@smith.example")
+	p.visit("/documents")
 	p.waitFor(`document.querySelectorAll('li.doc').length === 1`, 10*time.Second, "the document listed")
 	p.visit("/documents/" + doc.Id)
 	p.do(chromedp.WaitVisible(chromedp.ID("doc-title")))
@@ -676,5 +687,188 @@ func performanceScenario(t *testing.T, b *browser) {
 	}
 	t.Logf("initial assets over the wire: JS %.1f kB gzip (%.1f kB), CSS %.1f kB gzip (%.1f kB)",
 		first.JS/1024, first.JSRaw/1024, first.CSS/1024, first.CSSRaw/1024)
+	p.checkClean()
+}
+
+// ask types a question into the chat's message box and sends it with Enter.
+func (p *page) ask(question string) {
+	p.t.Helper()
+	p.do(chromedp.Focus(chromedp.ID("chat-input")))
+	p.press(question)
+	p.press(kb.Enter)
+}
+
+func chatScenario(t *testing.T, b *browser) {
+	p := b.newPage(t)
+	p.skipOnboarding("admin@smith.example")
+	p.signIn("admin@smith.example")
+	p.waitText("h1", "Chat") // the chat is home
+	p.waitText(".list", "No conversations yet")
+
+	// a document to answer from, uploaded and processed (no n8n: the built-in processing)
+	path := filepath.Join(t.TempDir(), "brake-pads.txt")
+	if err := os.WriteFile(path, []byte("Brake pads 1K0698151 fit the Golf VII front axle.\nRear pads: 5Q0698451.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p.visit("/documents")
+	p.waitText("h1", "Documents")
+	p.do(chromedp.SetUploadFiles(chromedp.ID("file-input"), []string{path}))
+	p.waitFor(`[...document.querySelectorAll('li.upload [data-state]')].some(e => e.dataset.state === 'done')`, 30*time.Second, "the upload done")
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		var ready int
+		_ = p.app.DB().NewQuery("SELECT COUNT(*) FROM documents WHERE status = 'ready'").Row(&ready)
+		if ready == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			p.fail("the document did not become ready")
+		}
+	}
+
+	p.press("g")
+	p.press("c")
+	p.waitFor(`!!document.getElementById('chat-input')`, 10*time.Second, "the chat screen")
+	// the source opens in a new tab: record what it opens
+	eval[any](p, `window.__opened = []; window.open = (u) => { window.__opened.push(u); return null; }; true`)
+	p.ask("Which car do the brake pads 1K0698151 fit?")
+	p.waitFor(`location.pathname.startsWith('/chat/')`, 10*time.Second, "the new conversation's URL")
+	p.waitFor(`!!document.querySelector('article.assistant[data-status="complete"]')`, 30*time.Second, "the answer")
+	answer := p.text("article.assistant")
+	if !strings.Contains(answer, "Search results — no AI model connected") {
+		p.fail("a retrieval-only answer is not labelled: %q", answer)
+	}
+	if !strings.Contains(answer, "1K0698151") {
+		p.fail("the answer does not quote the document: %q", answer)
+	}
+	p.waitText("article.assistant .sources", "brake-pads")
+	// the finished answer was announced politely, once
+	p.waitText("#chat-live", "1K0698151")
+	p.waitFor(`document.activeElement && document.activeElement.id === 'chat-input'`, 5*time.Second, "focus back in the message box")
+	// the conversation is listed with the server's title and is the current page
+	p.waitText(`.convs a[aria-current="page"]`, "1K0698151")
+	p.axe("chat, retrieval-only answer")
+	p.shot("chat")
+	p.darkMode(true)
+	p.axe("chat, dark")
+	p.darkMode(false)
+
+	// the source chip opens the document through the download route
+	p.do(chromedp.Click(chromedp.CSS(`article.assistant .sources button`)))
+	p.waitFor(`window.__opened.length === 1`, 10*time.Second, "the source opened")
+	opened := eval[string](p, `window.__opened[0]`)
+	res, err := http.Get(opened)
+	if err != nil {
+		p.fail("fetching the source %s: %v", opened, err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(body), "1K0698151") {
+		p.fail("the source link %s answered %d %q", opened, res.StatusCode, body)
+	}
+
+	// feedback
+	p.do(chromedp.Click(chromedp.CSS(`article.assistant .tools button[aria-pressed]`)))
+	p.waitFor(`document.querySelector('article.assistant .tools button[aria-pressed]').getAttribute('aria-pressed') === 'true'`,
+		10*time.Second, "thumbs up pressed")
+	if got := eval[string](p, `(() => { const r = document.querySelector('#chat-live'); return r.textContent })()`); got == "" {
+		p.fail("the live region is empty")
+	}
+	var n int
+	if err := p.app.DB().NewQuery("SELECT COUNT(*) FROM messages WHERE feedback = 'up'").Row(&n); err != nil || n != 1 {
+		p.fail("feedback saved on %d answers (%v)", n, err)
+	}
+
+	// an XSS payload in a question renders inert, in the question and the answer
+	const payload = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script> [x](javascript:window.__xss=3) 1K0698151`
+	p.ask(payload)
+	p.waitFor(`document.querySelectorAll('article.assistant[data-status="complete"]').length === 2`, 30*time.Second, "the second answer")
+	p.do(chromedp.Sleep(300 * time.Millisecond))
+	if got := eval[string](p, `String(window.__xss)`); got != "undefined" {
+		p.fail("the payload ran: window.__xss = %s", got)
+	}
+	if eval[bool](p, `!!document.querySelector('.thread img, .thread script, .thread a[href^="javascript"]')`) {
+		p.fail("the payload became elements")
+	}
+	if q := eval[string](p, `[...document.querySelectorAll('article.user')].pop().textContent`); !strings.Contains(q, `<img src=x onerror=`) {
+		p.fail("the question is not shown as text: %q", q)
+	}
+
+	// search the conversations by message text; rename; delete with confirmation
+	p.do(chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`))
+	p.press("/")
+	if f := p.focused(); f.ID != "conv-search" {
+		p.fail("/ focused %s, want the conversation search", f.Desc)
+	}
+	p.press("5Q0698451")
+	p.waitFor(`document.querySelectorAll('.convs li').length === 1`, 10*time.Second, "search by answer text")
+	p.fill("conv-search", "no such thing")
+	p.waitText(".list", "No conversation matches")
+	p.fill("conv-search", "")
+	p.waitFor(`document.querySelectorAll('.convs li').length === 1`, 10*time.Second, "search cleared")
+	p.do(chromedp.Click(chromedp.CSS(`.head-actions button:first-child`)))
+	p.fill("conv-rename", "Golf brake pads")
+	p.press(kb.Enter)
+	p.waitText("h1", "Golf brake pads")
+	p.waitText(".convs", "Golf brake pads")
+	p.do(chromedp.Click(chromedp.CSS(`.head-actions button.del`)))
+	p.do(chromedp.WaitVisible(chromedp.CSS(`dialog[open]`)))
+	p.axe("chat, delete confirmation")
+	p.do(chromedp.Click(chromedp.CSS(`dialog[open] .btn.danger`)))
+	p.waitFor(`location.pathname === '/chat'`, 10*time.Second, "back to a new chat")
+	p.waitText(".list", "No conversations yet")
+	p.checkClean()
+}
+
+func chatStreamingScenario(t *testing.T, b *browser) {
+	tokens := make([]string, 60)
+	for i := range tokens {
+		tokens[i] = fmt.Sprintf("word%02d ", i)
+	}
+	stand := n8ntest.New(t, n8ntest.Options{Chat: n8ntest.Reply{Mode: n8ntest.ModeStream, Tokens: tokens, TokenDelay: 150 * time.Millisecond}})
+	cfg := apptest.Config()
+	cfg.N8N.ChatURL = stand.ChatURL()
+	cfg.N8N.JWT = config.JWT{Algorithm: stand.Algorithm(), Secret: stand.Secret(), TTL: time.Minute}
+	app := apptest.New(t, cfg)
+	p := b.pageOn(t, app, apptest.Serve(t, app))
+	p.skipOnboarding("member@smith.example")
+	p.signIn("member@smith.example")
+	p.waitFor(`!!document.getElementById('chat-input')`, 10*time.Second, "the chat screen")
+
+	p.ask("What fits the Golf **VII**?")
+	// the tokens appear one after another, while a Stop button is offered
+	p.waitText("article.assistant .answer", "word02")
+	p.do(chromedp.WaitVisible(chromedp.CSS(`.composer button.stop`)))
+	first := len(p.text("article.assistant .answer"))
+	p.waitFor(fmt.Sprintf(`document.querySelector('article.assistant .answer').textContent.length > %d`, first+10), 10*time.Second, "more tokens")
+	if strings.Contains(p.text("article.assistant"), "no AI model connected") {
+		p.fail("an n8n answer is labelled retrieval-only")
+	}
+	if strings.Contains(p.text("#chat-live"), "word") {
+		p.fail("the live region reads the answer while it streams: %q", p.text("#chat-live"))
+	}
+	p.shot("chat-streaming")
+	p.do(chromedp.Click(chromedp.CSS(`.composer button.stop`)))
+	p.waitFor(`!!document.querySelector('article.assistant[data-status="stopped"]')`, 10*time.Second, "the stopped answer")
+	p.waitText("article.assistant", "Stopped.")
+	stopped := p.text("article.assistant .answer")
+	if strings.Contains(stopped, "word59") {
+		p.fail("the whole answer arrived despite Stop: %q", stopped)
+	}
+	p.axe("chat, stopped answer")
+
+	// Retry streams the answer again, this time to the end
+	stand.SetChatReply(n8ntest.Reply{Mode: n8ntest.ModeStream, Tokens: []string{"Front ", "pads ", "**1K0698151**."}, TokenDelay: 20 * time.Millisecond})
+	p.do(chromedp.Click(chromedp.CSS(`article.assistant button.retry`)))
+	p.waitFor(`!!document.querySelector('article.assistant[data-status="complete"]')`, 20*time.Second, "the retried answer")
+	p.waitText("article.assistant .answer strong", "1K0698151")
+	p.waitText("#chat-live", "Front pads 1K0698151")
+
+	// Esc stops an answer being written
+	stand.SetChatReply(n8ntest.Reply{Mode: n8ntest.ModeStream, Tokens: tokens, TokenDelay: 150 * time.Millisecond})
+	p.ask("And the rear ones?")
+	p.waitFor(`document.querySelectorAll('article.assistant').length === 2 && (document.querySelectorAll('article.assistant')[1].querySelector('.answer') || {textContent: ''}).textContent.includes('word01')`,
+		10*time.Second, "the second answer streaming")
+	p.press(kb.Escape)
+	p.waitFor(`document.querySelectorAll('article.assistant[data-status="stopped"]').length === 1`, 10*time.Second, "Esc stopped it")
 	p.checkClean()
 }

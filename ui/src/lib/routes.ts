@@ -30,7 +30,7 @@ export const ROUTES: RouteDef[] = [
   { name: 'forgot-password', pattern: '/forgot-password', access: 'public', title: 'Forgot password' },
   { name: 'set-password', pattern: '/set-password', access: 'public', title: 'Set your password' },
   { name: 'welcome', pattern: '/welcome', access: 'admin', title: 'Welcome' },
-  // the chat screen comes with the chat API; /chat/:id will be a conversation
+  // /chat/:id is a conversation
   { name: 'chat', pattern: '/chat', access: 'user', title: 'Chat' },
   { name: 'chat', pattern: '/chat/:id', access: 'user', title: 'Chat' },
   { name: 'documents', pattern: '/documents', access: 'user', title: 'Documents' },
@@ -41,8 +41,8 @@ export const ROUTES: RouteDef[] = [
   { name: 'settings-audit', pattern: '/settings/audit', access: 'admin', title: 'Audit log · Settings' },
 ];
 
-/** Where a signed-in person lands. Becomes '/chat' once the chat screen exists. */
-export const HOME = '/documents';
+/** Where a signed-in person lands. */
+export const HOME = '/chat';
 
 export interface Match {
   route: RouteDef;
@@ -74,7 +74,7 @@ export function matchPattern(pattern: string, path: string): Record<string, stri
 }
 
 export function resolve(path: string): Match {
-  if (path === '/' || path === '') return { route: { name: 'documents', pattern: '/', access: 'user', title: '' }, params: {} };
+  if (path === '/' || path === '') return { route: { name: 'chat', pattern: '/', access: 'user', title: '' }, params: {} };
   for (const route of ROUTES) {
     const params = matchPattern(route.pattern, path);
     if (params) return { route, params };

@@ -8,6 +8,8 @@ export type Action =
   | 'help'
   | 'search'
   | 'new-chat'
+  | 'next-chat'
+  | 'prev-chat'
   | 'go-chat'
   | 'go-documents'
   | 'go-settings'
@@ -25,7 +27,9 @@ export interface Shortcut {
 export const SHORTCUTS: Shortcut[] = [
   { keys: '?', action: 'help', description: 'Show these keyboard shortcuts' },
   { keys: 'n', action: 'new-chat', description: 'New chat' },
-  { keys: '/', action: 'search', description: 'Focus the search box of the screen' },
+  { keys: '/', action: 'search', description: 'Focus the search box of the screen (documents, conversations)' },
+  { keys: 'j', action: 'next-chat', description: 'Next (older) conversation (on Chat)' },
+  { keys: 'k', action: 'prev-chat', description: 'Previous (newer) conversation (on Chat)' },
   { keys: 'u', action: 'upload', description: 'Upload documents (on Documents)' },
   { keys: 'g c', action: 'go-chat', description: 'Go to Chat' },
   { keys: 'g d', action: 'go-documents', description: 'Go to Documents' },
@@ -37,6 +41,13 @@ export const STANDARD_KEYS = [
   { keys: 'Tab / Shift+Tab', description: 'Move between controls' },
   { keys: 'Enter', description: 'Open a link, press a button, submit a form' },
   { keys: 'Esc', description: 'Close a dialog' },
+];
+
+/** Keys of the chat's message box, also listed in the dialog. */
+export const CHAT_KEYS = [
+  { keys: 'Enter', description: 'Send the question (in the message box)' },
+  { keys: 'Shift+Enter', description: 'New line (in the message box)' },
+  { keys: 'Esc', description: 'Stop the answer being written' },
 ];
 
 export interface KeyLike {
