@@ -15,6 +15,7 @@ import (
 	"time"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/pocketbase/dbx"
@@ -42,9 +43,11 @@ func TestBrowser(t *testing.T) {
 	t.Run("settings", func(t *testing.T) { settingsScenario(t, b) })
 	t.Run("an XSS payload in a title renders inert", func(t *testing.T) { xssScenario(t, b) })
 	t.Run("another tenant's document is not found", func(t *testing.T) { crossTenantScenario(t, b) })
+	t.Run("another tenant's conversation is not found", func(t *testing.T) { crossTenantChatScenario(t, b) })
 	t.Run("chat without n8n: retrieval-only answers with sources", func(t *testing.T) { chatScenario(t, b) })
 	t.Run("chat with n8n: streaming, stop and retry", func(t *testing.T) { chatStreamingScenario(t, b) })
 	t.Run("performance", func(t *testing.T) { performanceScenario(t, b) })
+	t.Run("chat performance", func(t *testing.T) { chatPerformanceScenario(t, b) })
 
 	axeMu.Lock()
 	defer axeMu.Unlock()
@@ -243,7 +246,7 @@ func documentsScenario(t *testing.T, b *browser) {
 	p.axe("welcome")
 	p.shot("welcome")
 	p.do(chromedp.Click(chromedp.CSS(`.welcome .end .btn.ghost`))) // Skip for now
-	p.waitText("h1", "Chat") // home
+	p.waitText("h1", "Chat")                                       // home
 	p.visit("/documents")
 	p.waitText("h1", "Documents")
 	p.waitText(".empty", "No documents yet")
@@ -643,6 +646,102 @@ func crossTenantScenario(t *testing.T, b *browser) {
 	p.checkClean()
 }
 
+// makeConversation stores a conversation of a user with one question, as the chat routes would.
+func makeConversation(t *testing.T, app core.App, email, title, question string) *core.Record {
+	t.Helper()
+	user, err := app.FindAuthRecordByEmail("users", email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	convs, err := app.FindCollectionByNameOrId("conversations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := core.NewRecord(convs)
+	c.Set("tenant", user.GetString("tenant"))
+	c.Set("user", user.Id)
+	c.Set("title", title)
+	if err := app.Save(c); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := app.FindCollectionByNameOrId("messages")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := core.NewRecord(msgs)
+	m.Set("tenant", user.GetString("tenant"))
+	m.Set("conversation", c.Id)
+	m.Set("user", user.Id)
+	m.Set("role", "user")
+	m.Set("content", question)
+	m.Set("status", "complete")
+	if err := app.Save(m); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// fetchRecorder keeps every fetch response the app reads (URL, status, body).
+const fetchRecorder = `
+window.__responses = [];
+const realFetch = window.fetch;
+window.fetch = async function (...args) {
+  const res = await realFetch.apply(this, args);
+  res.clone().text().then((body) => window.__responses.push({ url: res.url, status: res.status, body })).catch(() => {});
+  return res;
+};`
+
+func crossTenantChatScenario(t *testing.T, b *browser) {
+	p := b.newPage(t)
+	theirs := makeConversation(t, p.app, "member@jones.example", "Jones secret supplier margins", "What is our secret margin on 1K0698151?")
+	p.call(func(ctx context.Context) error {
+		_, err := chromedp.Call(ctx, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{Source: fetchRecorder})
+		return err
+	})
+	p.skipOnboarding("member@smith.example")
+	p.signIn("member@smith.example")
+	// typed into the address bar: a full page load of tenant B's conversation URL
+	p.visit("/chat/" + theirs.Id)
+	p.waitText("h1", "Conversation not found")
+	p.waitText(".thread", "This conversation does not exist or was deleted.")
+	p.waitText(".list", "No conversations yet")
+	p.do(chromedp.Sleep(300 * time.Millisecond))
+	body := p.text("body")
+	for _, secret := range []string{"Jones secret", "secret margin"} {
+		if strings.Contains(body, secret) {
+			p.fail("tenant B's conversation shows for tenant A: %q", body)
+		}
+	}
+	if eval[bool](p, `!!document.getElementById('chat-input')`) {
+		p.fail("a message box is offered for a conversation that is not found")
+	}
+	type response struct {
+		URL    string `json:"url"`
+		Status int    `json:"status"`
+		Body   string `json:"body"`
+	}
+	refused := false
+	for _, r := range eval[[]response](p, `window.__responses`) {
+		if strings.Contains(r.Body, "secret") || strings.Contains(r.Body, theirs.Id) {
+			p.fail("a response carried tenant B's data: %s %d %s", r.URL, r.Status, r.Body)
+		}
+		if strings.Contains(r.URL, "/api/collections/conversations/records/"+theirs.Id) {
+			if r.Status != http.StatusNotFound {
+				p.fail("tenant B's conversation answered %d, want 404: %s", r.Status, r.Body)
+			}
+			refused = true
+		}
+	}
+	if !refused {
+		p.fail("the conversation was never requested")
+	}
+	p.axe("chat, conversation not found")
+	// the way out: a new chat
+	p.do(chromedp.Click(chromedp.CSS(`.thread a[href="/chat"]`)))
+	p.waitFor(`location.pathname === '/chat' && !!document.getElementById('chat-input')`, 10*time.Second, "a new chat")
+	p.checkClean()
+}
+
 func performanceScenario(t *testing.T, b *browser) {
 	p := b.newPage(t)
 	for i := range 30 {
@@ -870,5 +969,77 @@ func chatStreamingScenario(t *testing.T, b *browser) {
 		10*time.Second, "the second answer streaming")
 	p.press(kb.Escape)
 	p.waitFor(`document.querySelectorAll('article.assistant[data-status="stopped"]').length === 1`, 10*time.Second, "Esc stopped it")
+	p.checkClean()
+}
+
+// median of a non-empty list (sorts it).
+func median(xs []float64) float64 {
+	sort.Float64s(xs)
+	return xs[len(xs)/2]
+}
+
+// chatPerformanceScenario measures (does not assert) navigation → interactive
+// chat and first streamed token read → painted, from the browser's Performance API.
+func chatPerformanceScenario(t *testing.T, b *browser) {
+	stand := n8ntest.New(t, n8ntest.Options{Chat: n8ntest.Reply{Mode: n8ntest.ModeStream,
+		Tokens: []string{"Front ", "pads ", "**1K0698151** ", "fit ", "the ", "Golf ", "VII."}, TokenDelay: 20 * time.Millisecond}})
+	cfg := apptest.Config()
+	cfg.N8N.ChatURL = stand.ChatURL()
+	cfg.N8N.JWT = config.JWT{Algorithm: stand.Algorithm(), Secret: stand.Secret(), TTL: time.Minute}
+	app := apptest.New(t, cfg)
+	p := b.pageOn(t, app, apptest.Serve(t, app))
+	p.skipOnboarding("member@smith.example")
+	p.signIn("member@smith.example")
+	p.waitFor(`!!document.getElementById('chat-input')`, 10*time.Second, "the chat screen")
+
+	// first token read from the fetch stream → the next animation frame after the DOM shows it
+	eval[any](p, `window.__cpPerf = []; true`)
+	const answers = 5
+	for i := range answers {
+		p.waitFor(`!document.querySelector('.composer button.stop')`, 20*time.Second, "no answer being written")
+		p.ask(fmt.Sprintf("Which brake pads fit the Golf VII, question %d?", i+1))
+		p.waitFor(fmt.Sprintf(`document.querySelectorAll('article.assistant[data-status="complete"]').length === %d`, i+1), 30*time.Second, "the answer")
+	}
+	p.waitFor(fmt.Sprintf(`window.__cpPerf.length === %d`, answers), 10*time.Second, "every first token timed")
+	type token struct {
+		Read  float64 `json:"read"`
+		Paint float64 `json:"paint"`
+	}
+	var paint []float64
+	for _, tk := range eval[[]token](p, `window.__cpPerf`) {
+		paint = append(paint, tk.Paint-tk.Read)
+	}
+	t.Logf("first streamed token read → painted (next animation frame, n8n stand-in, median of %d): %.1f ms (all: %.1f)",
+		len(paint), median(slices.Clone(paint)), paint)
+
+	// navigation → interactive chat: the conversation list and its thread (10 messages) loaded and shown, message box enabled
+	conv := eval[string](p, `location.pathname`)
+	var interactive, dcl []float64
+	for range 5 {
+		p.visit(conv)
+		p.waitFor(`performance.getEntriesByName('counterpart:chat-interactive').length > 0`, 15*time.Second, "chat interactive")
+		type timing struct {
+			Interactive float64 `json:"interactive"`
+			DCL         float64 `json:"dcl"`
+			Enabled     bool    `json:"enabled"`
+			Messages    int     `json:"messages"`
+		}
+		r := eval[timing](p, `(() => {
+			const box = document.getElementById('chat-input');
+			return {
+				interactive: performance.getEntriesByName('counterpart:chat-interactive')[0].startTime,
+				dcl: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
+				enabled: !!box && !box.disabled,
+				messages: document.querySelectorAll('.thread article').length,
+			};
+		})()`)
+		if !r.Enabled || r.Messages != 2*answers {
+			p.fail("the chat was marked interactive with the message box enabled=%v and %d messages shown", r.Enabled, r.Messages)
+		}
+		interactive = append(interactive, r.Interactive)
+		dcl = append(dcl, r.DCL)
+	}
+	t.Logf("navigation → interactive chat (conversation of %d messages, localhost, median of %d): %.0f ms (all: %.0f; DOMContentLoaded %.0f ms)",
+		2*answers, len(interactive), median(slices.Clone(interactive)), interactive, median(dcl))
 	p.checkClean()
 }
