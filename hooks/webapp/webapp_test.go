@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
@@ -173,6 +174,10 @@ func TestPasswordResetMailLinksToTheApp(t *testing.T) {
 	res := apptest.Do(t, srv, "POST", "/api/collections/users/request-password-reset", "", map[string]any{"email": "member@smith.example"})
 	if res.Status != 204 {
 		t.Fatalf("request reset: %d %s", res.Status, res.Body)
+	}
+	// PocketBase sends the mail after answering, in the background
+	for deadline := time.Now().Add(15 * time.Second); app.TestMailer.TotalSend() == 0 && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
 	}
 	msg := app.TestMailer.LastMessage()
 	want := app.Settings().Meta.AppURL + "/set-password?token="
