@@ -242,3 +242,33 @@ func UseSMTP(t testing.TB, app *tests.TestApp, host string, port int) {
 		},
 	})
 }
+
+// Upload runs the browser's upload flow (ask for an upload, PUT the body to
+// the presigned URL with the headers given, complete) and returns the id of
+// the completed document.
+func Upload(t testing.TB, srv *httptest.Server, token, name, contentType string, body []byte) string {
+	t.Helper()
+	res := Do(t, srv, "POST", "/api/documents/uploads", token, map[string]any{"name": name, "type": contentType, "size": len(body)})
+	if res.Status != 201 {
+		t.Fatalf("start upload %s: %d %s", name, res.Status, res.Body)
+	}
+	up := res.JSON["upload"].(map[string]any)
+	req, _ := http.NewRequest("PUT", up["url"].(string), bytes.NewReader(body))
+	for k, v := range up["headers"].(map[string]any) {
+		req.Header.Set(k, v.(string))
+	}
+	put, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("PUT %s: %v", name, err)
+	}
+	io.Copy(io.Discard, put.Body)
+	put.Body.Close()
+	if put.StatusCode != 200 {
+		t.Fatalf("PUT %s: %d", name, put.StatusCode)
+	}
+	id := res.JSON["document"].(map[string]any)["id"].(string)
+	if res := Do(t, srv, "POST", "/api/documents/"+id+"/complete", token, nil); res.Status != 200 {
+		t.Fatalf("complete %s: %d %s", name, res.Status, res.Body)
+	}
+	return id
+}

@@ -18,6 +18,8 @@ import (
 
 	"counterpart/internal/n8n"
 	"counterpart/internal/search"
+
+	"counterpart/internal/textcut"
 )
 
 // What users read when an answer fails: a plain sentence and, through the
@@ -234,7 +236,7 @@ func (f *feature) readJSON(g *generation, ctx context.Context, br *bufio.Reader)
 	}
 	out := outcome{status: StatusComplete, claimed: rep.Sources}
 	if rep.Usage != nil {
-		out.model = clip(rep.Usage.Model, 200)
+		out.model = textcut.Clip(rep.Usage.Model, 200)
 		out.tokensIn, out.tokensOut = max(rep.Usage.TokensIn, 0), max(rep.Usage.TokensOut, 0)
 	}
 	return out
@@ -271,7 +273,7 @@ func (f *feature) failure(g *generation, ctx context.Context, err error, connect
 		log(fmt.Sprintf("the reply exceeded chat.max_reply_bytes (%d bytes)", f.Config.MaxReplyBytes))
 		return failed(msgTooLong)
 	case errors.As(err, &streamErr):
-		log("the workflow reported an error mid-stream: " + redact(clip(streamErr.Message, 300)) + nodeOf(streamErr))
+		log("the workflow reported an error mid-stream: " + redact(textcut.Clip(streamErr.Message, 300)) + nodeOf(streamErr))
 		return failed(msgModelError)
 	case errors.Is(err, n8n.ErrBadReply):
 		log(redact(err.Error()))
@@ -294,7 +296,7 @@ func nodeOf(e *n8n.StreamError) string {
 // statusFailure explains a non-2xx answer of the webhook.
 func (f *feature) statusFailure(g *generation, status int, body []byte) outcome {
 	f.app.Logger().Warn("chat: n8n refused the question", "message", g.id, "tenant", g.tenant, "status", status,
-		"detail", n8n.DescribeStatus("chat", status, false), "body", redact(clip(strings.TrimSpace(string(body)), 300)))
+		"detail", n8n.DescribeStatus("chat", status, false), "body", redact(textcut.Clip(strings.TrimSpace(string(body)), 300)))
 	switch {
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
 		return failed(msgAuth)
@@ -312,7 +314,7 @@ func transportDetail(err error) string {
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	return redact(clip(err.Error(), 300))
+	return redact(textcut.Clip(err.Error(), 300))
 }
 
 var jwtPattern = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*`)

@@ -156,17 +156,6 @@ func (f *feature) history(g *generation) []HistoryTurn {
 	return turns
 }
 
-// clip returns s cut to at most n bytes on a rune boundary.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
-}
-
 // clipRunes returns s cut to at most n characters.
 func clipRunes(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {

@@ -8,6 +8,8 @@ import (
 
 	"counterpart/internal/n8n"
 	"counterpart/internal/search"
+
+	"counterpart/internal/textcut"
 )
 
 // MaxSources is the most references stored with an answer.
@@ -93,7 +95,7 @@ func (f *feature) sources(tenant string, retrieved, recorded []search.Passage, c
 		}
 		seen[key] = true
 		s.Title, s.URL = d.title, DownloadRoute(s.Document)
-		s.Snippet = clip(strings.TrimSpace(s.Snippet), maxSnippetBytes)
+		s.Snippet = textcut.Clip(strings.TrimSpace(s.Snippet), maxSnippetBytes)
 		out = append(out, s)
 	}
 	for _, ps := range [][]search.Passage{retrieved, recorded} {

@@ -55,21 +55,7 @@ func put(t *testing.T, url, typ string, body []byte) int {
 // upload runs the whole flow and returns the document id after complete.
 func (e env) upload(t *testing.T, name, typ string, body []byte) string {
 	t.Helper()
-	res := e.startUpload(t, e.token, name, typ, len(body))
-	if res.Status != 201 {
-		t.Fatalf("start upload %s: %d %s", name, res.Status, res.Body)
-	}
-	doc := res.JSON["document"].(map[string]any)
-	up := res.JSON["upload"].(map[string]any)
-	headers := up["headers"].(map[string]any)
-	if st := put(t, up["url"].(string), headers["Content-Type"].(string), body); st != 200 {
-		t.Fatalf("PUT %s: %d", name, st)
-	}
-	id := doc["id"].(string)
-	if res := apptest.Do(t, e.srv, "POST", "/api/documents/"+id+"/complete", e.token, nil); res.Status != 200 {
-		t.Fatalf("complete %s: %d %s", name, res.Status, res.Body)
-	}
-	return id
+	return apptest.Upload(t, e.srv, e.token, name, typ, body)
 }
 
 // waitStatus waits until the document reaches one of the final statuses.

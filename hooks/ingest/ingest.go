@@ -20,6 +20,8 @@ import (
 	"counterpart/internal/blob"
 	"counterpart/internal/extract"
 	"counterpart/internal/n8n"
+
+	"counterpart/internal/textcut"
 )
 
 // Deps are what the feature needs from the app.
@@ -131,11 +133,7 @@ func reason(err error) string {
 	if errors.As(err, &pe) {
 		return pe.msg
 	}
-	msg := err.Error()
-	if len(msg) > 500 {
-		msg = msg[:500] + "…"
-	}
-	return msg
+	return textcut.Clip(err.Error(), 500)
 }
 
 // permanentMessage is an error whose text is written for the user (it may still be retried).

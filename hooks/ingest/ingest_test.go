@@ -44,21 +44,7 @@ func newEnv(t *testing.T, opts n8ntest.Options) env {
 
 func (e env) upload(t *testing.T, name, typ, body string) string {
 	t.Helper()
-	res := apptest.Do(t, e.srv, "POST", "/api/documents/uploads", e.token, map[string]any{"name": name, "type": typ, "size": len(body)})
-	if res.Status != 201 {
-		t.Fatalf("upload: %d %s", res.Status, res.Body)
-	}
-	up := res.JSON["upload"].(map[string]any)
-	req, _ := http.NewRequest("PUT", up["url"].(string), strings.NewReader(body))
-	req.Header.Set("Content-Type", up["headers"].(map[string]any)["Content-Type"].(string))
-	if r, err := http.DefaultClient.Do(req); err != nil || r.StatusCode != 200 {
-		t.Fatalf("PUT: %v %v", err, r)
-	}
-	id := res.JSON["document"].(map[string]any)["id"].(string)
-	if res := apptest.Do(t, e.srv, "POST", "/api/documents/"+id+"/complete", e.token, nil); res.Status != 200 {
-		t.Fatalf("complete: %d %s", res.Status, res.Body)
-	}
-	return id
+	return apptest.Upload(t, e.srv, e.token, name, typ, []byte(body))
 }
 
 func (e env) wait(t *testing.T, id string, statuses ...string) *core.Record {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"counterpart/internal/textcut"
 )
 
 // MaxFileNameBytes is the maximum length in bytes of a name returned by
@@ -138,7 +140,7 @@ func SanitizeFileName(name string) string {
 	if i := strings.LastIndexByte(name, '.'); i > 0 && len(name)-i <= maxExtBytes && !strings.Contains(name[i:], " ") {
 		stem, ext = name[:i], name[i:]
 	}
-	stem = truncateUTF8(stem, MaxFileNameBytes-len(ext))
+	stem = textcut.Truncate(stem, MaxFileNameBytes-len(ext))
 	stem = strings.TrimRight(stem, " .")
 	if stem == "" {
 		stem = fallbackFileName
@@ -149,17 +151,6 @@ func SanitizeFileName(name string) string {
 // isNonChar reports Unicode noncharacters (U+FDD0..U+FDEF, U+xxFFFE/F).
 func isNonChar(r rune) bool {
 	return (r >= 0xFDD0 && r <= 0xFDEF) || r&0xFFFE == 0xFFFE
-}
-
-// truncateUTF8 cuts s to at most n bytes on a rune boundary.
-func truncateUTF8(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }
 
 // CheckKey validates an object key: not empty, at most 1024 bytes, valid

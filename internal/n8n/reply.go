@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"reflect"
 	"strconv"
+
+	"counterpart/internal/textcut"
 )
 
 // JSONReply is n8n's non-streaming reply: {"output": "...", "sources": [...],
@@ -60,7 +62,7 @@ type wireReply struct {
 // them. Errors wrap ErrBadReply and quote at most 80 bytes of the body.
 func ParseJSONReply(body []byte) (JSONReply, error) {
 	bad := func(why string) error {
-		return fmt.Errorf("%w: %s: %q", ErrBadReply, why, clip(string(bytes.TrimSpace(body)), 80))
+		return fmt.Errorf("%w: %s: %q", ErrBadReply, why, textcut.Clip(string(bytes.TrimSpace(body)), 80))
 	}
 	b := bytes.TrimSpace(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")))
 	if len(b) == 0 {
@@ -118,7 +120,7 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 	}
 	n, err := strconv.ParseFloat(string(b), 64)
 	if err != nil || n != float64(int(n)) {
-		return &json.UnmarshalTypeError{Value: "non-integer " + clip(string(b), 20), Type: reflect.TypeFor[int]()}
+		return &json.UnmarshalTypeError{Value: "non-integer " + textcut.Clip(string(b), 20), Type: reflect.TypeFor[int]()}
 	}
 	*f = flexInt(n)
 	return nil

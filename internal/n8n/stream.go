@@ -8,7 +8,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
+
+	"counterpart/internal/textcut"
 )
 
 // DefaultMaxReplyBytes is the body size ReadStream allows when given
@@ -52,7 +53,7 @@ type StreamError struct {
 
 // Error implements error; it shows at most 200 bytes of the message.
 func (e *StreamError) Error() string {
-	return "n8n workflow failed: " + clip(e.Message, 200)
+	return "n8n workflow failed: " + textcut.Clip(e.Message, 200)
 }
 
 // Event is one line of a streaming reply.
@@ -192,7 +193,7 @@ func ReadStream(r io.Reader, maxBytes int64, fn func(Event) error) (Result, erro
 
 func handleLine(line []byte, lineNo int, res *Result, text *strings.Builder, fn func(Event) error) error {
 	bad := func(why string) error {
-		return fmt.Errorf("%w: line %d %s: %q", ErrBadReply, lineNo, why, clip(string(line), 80))
+		return fmt.Errorf("%w: line %d %s: %q", ErrBadReply, lineNo, why, textcut.Clip(string(line), 80))
 	}
 	if line[0] != '{' {
 		return bad("is not a JSON object")
@@ -236,15 +237,4 @@ func handleLine(line []byte, lineNo int, res *Result, text *strings.Builder, fn 
 		res.Unknown++
 	}
 	return nil
-}
-
-// clip returns s cut to at most n bytes on a rune boundary, with "…" when cut.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }
