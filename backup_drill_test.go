@@ -82,6 +82,23 @@ func (s *server) signIn(t *testing.T, email string) string {
 	return out["token"].(string)
 }
 
+// ask starts a conversation with one question and returns its id once answered.
+func (s *server) ask(t *testing.T, token, question string) string {
+	t.Helper()
+	_, me := s.call(t, "POST", "/api/collections/users/auth-refresh", token, nil)
+	rec, _ := me["record"].(map[string]any)
+	st, conv := s.call(t, "POST", "/api/collections/conversations/records", token,
+		map[string]any{"tenant": rec["tenant"], "user": rec["id"], "title": question})
+	if st != 200 {
+		t.Fatalf("conversation: %d %v", st, conv)
+	}
+	id := conv["id"].(string)
+	if st, out := s.call(t, "POST", "/api/chat/conversations/"+id+"/messages", token, map[string]any{"content": question}); st != 200 {
+		t.Fatalf("ask: %d %v", st, out)
+	}
+	return id
+}
+
 // upload stores a text document and waits until it is processed.
 func (s *server) upload(t *testing.T, token, name, text string) string {
 	t.Helper()
@@ -132,9 +149,20 @@ func TestBackupRestoreDrill(t *testing.T) {
 	jones := srv.signIn(t, "member@jones.example")
 	docA := srv.upload(t, smith, "bulletin.txt", "Service bulletin 42: replace oil filter 04152-YZZA6.")
 	srv.upload(t, jones, "prices.txt", "Brake disc 8E0-615-301-AG costs 89.90.")
-	srv.stop()
+	convA := srv.ask(t, smith, "Which oil filter does bulletin 42 name?")
 
-	run("backup", "create", "drill.zip")
+	// while the service runs, the command asks it for the backup
+	online := func(args ...string) (string, error) {
+		cmd := exec.Command(bin, args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "COUNTERPART_HTTP="+srv.addr)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	if out, err := online("backup", "create", "drill.zip"); err != nil || !strings.Contains(out, "through the running service") {
+		t.Fatalf("backup while serving: %v %s", err, out)
+	}
+	srv.stop()
 	if !strings.Contains(run("backup", "list"), "drill.zip") {
 		t.Fatal("backup not listed")
 	}
@@ -176,7 +204,14 @@ func TestBackupRestoreDrill(t *testing.T) {
 	if !strings.Contains(string(body), "04152-YZZA6") {
 		t.Errorf("restored file: %q", body)
 	}
-	// the index is back too: the other tenant's session still sees only its own
+	// the index and the conversation are back too
+	if st, found := srv.call(t, "GET", "/api/search?q=04152-YZZA6", smith, nil); st != 200 || !strings.Contains(fmt.Sprint(found), docA) {
+		t.Errorf("search after restore: %d %v", st, found)
+	}
+	if st, msgs := srv.call(t, "GET", "/api/collections/messages/records?filter=conversation%3D%22"+convA+"%22", smith, nil); st != 200 || fmt.Sprint(msgs["totalItems"]) != "2" {
+		t.Errorf("conversation after restore: %d %v", st, msgs)
+	}
+	// the other tenant's session still sees only its own
 	jones = srv.signIn(t, "member@jones.example")
 	if _, l := srv.call(t, "GET", "/api/collections/documents/records", jones, nil); fmt.Sprint(l["totalItems"]) != "1" {
 		t.Errorf("jones documents after restore: %v", l["totalItems"])

@@ -45,7 +45,7 @@ func main() {
 	// that serve listens on the configured address by default
 	app.RootCmd.AddCommand(cmd.NewSuperuserCommand(app), serveCommand(app, cfg))
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{Dir: "pb_migrations"})
-	app.RootCmd.AddCommand(tenancy.Command(app), demo.Command(app), backups.Command(app), configCommand(cfg))
+	app.RootCmd.AddCommand(tenancy.Command(app), demo.Command(app), backups.Command(app, cfg.HTTP), configCommand(cfg))
 
 	if err := app.Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "Error:", err)

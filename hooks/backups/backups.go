@@ -18,8 +18,11 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// Command returns `counterpart backup …`.
-func Command(app core.App) *cobra.Command {
+// Command returns `counterpart backup …`. serverAddr is the address the
+// service listens on (http): while it runs, backups are made by the service
+// itself, because a second process copying the database makes the service's
+// writes wait for seconds and some fail.
+func Command(app core.App, serverAddr string) *cobra.Command {
 	root := &cobra.Command{Use: "backup", Short: "Create, list and restore backups of the data dir"}
 
 	root.AddCommand(&cobra.Command{
@@ -34,6 +37,13 @@ func Command(app core.App) *cobra.Command {
 				name = "counterpart_" + time.Now().UTC().Format("20060102_150405") + ".zip"
 			}
 			start := time.Now()
+			if base := runningService(serverAddr); base != "" {
+				if err := createThroughService(cmd.Context(), app, base, name); err != nil {
+					return fmt.Errorf("backup %s through the running service at %s: %w", name, base, err)
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "Created backup %s through the running service in %s.\n", name, time.Since(start).Round(time.Millisecond))
+				return nil
+			}
 			if err := app.CreateBackup(context.Background(), name); err != nil {
 				return fmt.Errorf("backup %s: %w", name, err)
 			}
