@@ -14,7 +14,7 @@ readonly APP=counterpart
 SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 readonly SCRIPT_DIR
 readonly BACKUPS_KEPT=5
-readonly HEALTH_TIMEOUT=30
+readonly HEALTH_TIMEOUT=${COUNTERPART_HEALTH_TIMEOUT:-30} # seconds; tests shorten it
 
 usage() {
 	cat <<EOF
@@ -29,6 +29,8 @@ Options:
   --root DIR            install under DIR instead of / (for tests and images);
                         implies --no-systemd and skips creating the system user
   --no-systemd          do not call systemctl (no enable/start/stop/health check)
+  --systemd             call systemctl even with --root or without a running
+                        systemd (tests with a stand-in systemctl, image builds)
   --admin-email EMAIL   email of the first superuser (default: admin@counterpart.local;
                         PocketBase wants a dotted domain: not admin@localhost)
   --uninstall           stop and disable the service, remove binary and unit;
@@ -52,6 +54,7 @@ die() {
 BINARY=""
 ROOT="/"
 NO_SYSTEMD=0
+FORCE_SYSTEMD=0
 ADMIN_EMAIL="admin@counterpart.local"
 UNINSTALL=0
 PURGE=0
@@ -67,6 +70,7 @@ while [[ $# -gt 0 ]]; do
 	--admin-email) need_value "$@"; ADMIN_EMAIL=$2; shift 2 ;;
 	--admin-email=*) ADMIN_EMAIL=${1#*=}; shift ;;
 	--no-systemd) NO_SYSTEMD=1; shift ;;
+	--systemd) FORCE_SYSTEMD=1; shift ;;
 	--uninstall) UNINSTALL=1; shift ;;
 	--purge) PURGE=1; shift ;;
 	-h | --help) usage; exit 0 ;;
@@ -74,6 +78,9 @@ while [[ $# -gt 0 ]]; do
 	esac
 done
 
+if [[ $NO_SYSTEMD == 1 && $FORCE_SYSTEMD == 1 ]]; then
+	die "--systemd and --no-systemd contradict each other"
+fi
 if [[ $PURGE == 1 && $UNINSTALL == 0 ]]; then
 	die "--purge only goes with --uninstall"
 fi
@@ -112,7 +119,10 @@ if [[ $REAL_ROOT == 1 && $EUID -ne 0 ]]; then
 fi
 
 USE_SYSTEMD=1
-if [[ $NO_SYSTEMD == 1 ]]; then
+if [[ $FORCE_SYSTEMD == 1 ]]; then
+	command -v systemctl >/dev/null 2>&1 || die "--systemd: systemctl not found"
+	say "Using systemctl as asked (--systemd)"
+elif [[ $NO_SYSTEMD == 1 ]]; then
 	USE_SYSTEMD=0
 	say "Skipping systemd (--no-systemd)"
 elif [[ $REAL_ROOT == 0 ]]; then
@@ -353,6 +363,7 @@ ensure_config() {
 		"    secret: \"$secret\"" \
 		"    ttl: 60s" \
 		"backups:" \
+		"  cron: \"30 2 * * *\"" \
 		"  keep: 7" >"$TEMP"
 	unset secret
 	chmod 0600 "$TEMP"

@@ -211,6 +211,41 @@ t_rollback() {
 	expect_mode "$DATA" 750
 }
 
+t_health_rollback() {
+	# a "new version" that migrates but cannot serve: the health check after the
+	# start fails, so binary and data go back and the previous version serves again
+	if [[ $FAKE == 1 ]]; then
+		echo "    # fake-counterpart does not serve HTTP: skipping the health check"
+		return 0
+	fi
+	command -v curl >/dev/null || fail "curl not installed"
+	local unhealthy=$tmp/unhealthy-counterpart fakebin=$tmp/fakebin port=$((20000 + RANDOM % 20000))
+	printf '%s\n' '#!/bin/sh' \
+		'case "$*" in' \
+		'  *--version*) echo "counterpart version 9.9.9-unhealthy" ;;' \
+		"  *'migrate up'*) echo migrated >\"$DATA/migrated-by-unhealthy\" ;;" \
+		"  *serve*) echo 'panic: the new version cannot start' >&2; exit 1 ;;" \
+		'esac' >"$unhealthy"
+	chmod 755 "$unhealthy"
+	mkdir -p "$fakebin"
+	ln -sf "$REPO/test/install/fake-systemctl" "$fakebin/systemctl"
+	ln -sf "$REPO/test/install/fake-systemctl" "$fakebin/journalctl"
+	sed -i "s/^http: .*/http: 127.0.0.1:$port/" "$CFG"
+	export FAKE_SYSTEMD_STATE=$tmp/systemd FAKE_SYSTEMD_EXEC="cd '$DATA' && exec '$BIN' --config '$CFG' serve"
+	# shellcheck disable=SC2064 # expand now: the locals are gone when the subshell exits
+	trap "PATH='$fakebin':\$PATH systemctl stop counterpart" EXIT # this step runs in a subshell
+
+	if PATH=$fakebin:$PATH COUNTERPART_HEALTH_TIMEOUT=5 "$INSTALL" --root "$root" --systemd --binary "$unhealthy" >"$OUT" 2>"$ERR"; then
+		show_output
+		fail "install.sh succeeded with a version that cannot serve"
+	fi
+	grep -q 'did not become healthy; rolled back' "$ERR" || { show_output; fail "no 'did not become healthy; rolled back' on stderr"; }
+	grep -q 'the new version cannot start' "$ERR" || { show_output; fail "the service's last log lines were not shown"; }
+	cmp -s "$BIN_SRC" "$BIN" || fail "the previous binary was not restored"
+	[[ ! -e $DATA/migrated-by-unhealthy ]] || fail "data dir not restored (the new version's migration is still there)"
+	curl -fsS -o /dev/null -m 3 "http://127.0.0.1:$port/api/health" || { show_output; fail "the previous version does not serve after the rollback"; }
+}
+
 t_uninstall() {
 	run_install --uninstall || { local rc=$?; show_output; fail "install.sh --uninstall exited $rc"; }
 	[[ ! -e $BIN ]] || fail "binary still installed"
@@ -278,6 +313,7 @@ step "fresh install into a temporary root" t_fresh_install
 step "first superuser created with the generated password" t_superuser
 step "re-run upgrades in place (config kept, backup, counterpart.previous)" t_upgrade
 step "failed migration rolls back binary and data" t_rollback
+step "unhealthy new version rolls back and the previous one serves" t_health_rollback
 step "--uninstall keeps data and config" t_uninstall
 step "--uninstall --purge removes data and config" t_purge
 step "systemd-analyze verify systemd/counterpart.service" t_unit_verify
