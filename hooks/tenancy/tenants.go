@@ -12,7 +12,7 @@ import (
 
 // settingFields are the tenant fields a tenant admin may edit; changes are audited.
 var settingFields = []string{"name", "system_prompt", "allowed_file_types", "max_upload_mb", "storage_quota_mb",
-	"monthly_message_quota", "timezone", "report_schedule", "report_recipients"}
+	"monthly_message_quota", "timezone", "report_schedule", "report_recipients", "export_message_text"}
 
 // ErrNotSuspended is returned when deleting a tenant that is still active.
 var ErrNotSuspended = errors.New("suspend the tenant before deleting it: deletion removes all of its users, documents and conversations")
