@@ -72,6 +72,10 @@ func validateSettings(t *core.Record) error {
 // validateSchedule accepts a 5-field cron expression or a descriptor such as
 // @weekly that runs at most once an hour.
 func validateSchedule(expr string) error {
+	// the zone is the timezone setting's: a CRON_TZ= prefix would silently override it
+	if strings.HasPrefix(expr, "TZ=") || strings.HasPrefix(expr, "CRON_TZ=") {
+		return fmt.Errorf("%q names a time zone; leave it out of the schedule and set the time zone field instead", expr)
+	}
 	sched, err := cron.ParseStandard(expr)
 	if err != nil {
 		return fmt.Errorf("%q is not a cron expression (minute hour day month weekday, e.g. \"0 7 * * 1\" for Mondays at 07:00): %v", expr, err)

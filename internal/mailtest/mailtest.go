@@ -40,7 +40,14 @@ type Server struct {
 // Start starts a server on 127.0.0.1 that accepts any mail without auth; it stops when the test ends.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	return StartAt(t, "127.0.0.1:0")
+}
+
+// StartAt is Start on a given address, e.g. one where a test first had no
+// server at all (SMTP down) and now brings one up.
+func StartAt(t testing.TB, addr string) *Server {
+	t.Helper()
+	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatalf("smtp listen: %v", err)
 	}
