@@ -25,6 +25,17 @@ var RateLimitRules = []core.RateLimitRule{
 	{Label: "/api/", MaxRequests: 600, Duration: 10},
 }
 
+// RateLimitRulesFor is RateLimitRules with the upload and chat limits of
+// cfg.Limits in front: PocketBase takes the first prefix rule that matches,
+// so the specific rules must come before the general "/api/".
+func RateLimitRulesFor(cfg *config.Config) []core.RateLimitRule {
+	rules := []core.RateLimitRule{
+		{Label: "POST /api/documents/uploads", MaxRequests: cfg.Limits.UploadsPerMinute, Duration: 60},
+		{Label: "POST /api/chat/", MaxRequests: cfg.Limits.ChatPerMinute, Duration: 60},
+	}
+	return append(rules, slices.Clone(RateLimitRules)...)
+}
+
 // Register applies cfg when the server starts (after migrations), or at once
 // when the app is already bootstrapped and migrated, as in tests.
 func Register(app core.App, cfg *config.Config) error {
@@ -69,7 +80,7 @@ func Apply(app core.App, cfg *config.Config) error {
 			ForcePathStyle: cfg.Storage.S3.PathStyle}
 	}
 	s.RateLimits.Enabled = cfg.Auth.RateLimit
-	s.RateLimits.Rules = slices.Clone(RateLimitRules) // settings reloads decode into this slice
+	s.RateLimits.Rules = RateLimitRulesFor(cfg) // a fresh slice: settings reloads decode into it
 	if err := app.Save(s); err != nil {
 		return fmt.Errorf("apply settings: %w", err)
 	}
@@ -85,6 +96,9 @@ func Apply(app core.App, cfg *config.Config) error {
 	users.AuthToken.Duration = int64(cfg.Auth.TokenTTL.Seconds())
 	users.MFA.Enabled = cfg.Auth.MFA
 	users.OTP.Enabled = cfg.Auth.OTP || cfg.Auth.MFA
+	// "new sign-in" alerts need mail: without SMTP PocketBase falls back to a
+	// sendmail binary that appliances lack and logs a warning at every new device
+	users.AuthAlert.Enabled = cfg.SMTP.Enabled()
 	after, _ := users.MarshalJSON()
 	if string(before) == string(after) {
 		return nil

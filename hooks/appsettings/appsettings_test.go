@@ -41,6 +41,9 @@ func TestAuthOptionsFromConfig(t *testing.T) {
 	if users.AuthToken.Duration != 7200 || !users.MFA.Enabled || !users.OTP.Enabled {
 		t.Errorf("users collection: token %ds, mfa %v, otp %v", users.AuthToken.Duration, users.MFA.Enabled, users.OTP.Enabled)
 	}
+	if users.AuthAlert.Enabled {
+		t.Error("new sign-in alerts are on without SMTP: PocketBase would look for sendmail at every new device")
+	}
 	// with MFA on, the password alone does not sign in: a second factor is asked for
 	res := apptest.Do(t, srv, "POST", "/api/collections/users/auth-with-password", "",
 		map[string]any{"identity": "member@smith.example", "password": "counterpart-demo"})
