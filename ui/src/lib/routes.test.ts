@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HOME, matchPattern, resolve, safeNext, withQuery } from './routes';
+import { HOME, allows, matchPattern, resolve, safeNext, withQuery, type Access } from './routes';
 
 describe('routes', () => {
   it('matches patterns with parameters', () => {
@@ -18,6 +18,23 @@ describe('routes', () => {
     expect(resolve('/settings').route.name).toBe('settings-users');
     expect(resolve('/settings/audit').route.access).toBe('admin');
     expect(resolve('/nope').route.name).toBe('not-found');
+  });
+  it('admits managers and admins to Usage, and leaves the IT view to its own sign-in', () => {
+    expect(resolve('/usage').route).toMatchObject({ name: 'usage', access: 'manager' });
+    expect(resolve('/usage/reports').route).toMatchObject({ name: 'usage-reports', access: 'manager' });
+    expect(resolve('/it').route).toMatchObject({ name: 'it', access: 'it' });
+    const roles = ['admin', 'manager', 'member', null] as const;
+    const want: Record<Access, boolean[]> = {
+      public: [true, true, true, true],
+      it: [true, true, true, true],
+      user: [true, true, true, false],
+      manager: [true, true, false, false],
+      admin: [true, false, false, false],
+    };
+    for (const [access, expected] of Object.entries(want) as [Access, boolean[]][]) {
+      expect(roles.map((r) => allows(access, r)), access).toEqual(expected);
+    }
+    expect(allows('manager', 'superuser')).toBe(false);
   });
   it('only follows local ?next= targets', () => {
     expect(safeNext('/documents?q=x')).toBe('/documents?q=x');

@@ -15,13 +15,22 @@ export type RouteName =
   | 'settings-users'
   | 'settings-tenant'
   | 'settings-audit'
+  | 'usage'
+  | 'usage-reports'
+  | 'it'
   | 'not-found';
+
+/**
+ * Who may open a route: anyone; any signed-in tenant user; managers and
+ * admins; tenant admins only. 'it' is the IT view, which has a sign-in of its
+ * own (superusers) and stays outside the tenant session.
+ */
+export type Access = 'public' | 'user' | 'manager' | 'admin' | 'it';
 
 export interface RouteDef {
   name: RouteName;
   pattern: string;
-  /** who may open it: anyone, signed-in users, or tenant admins */
-  access: 'public' | 'user' | 'admin';
+  access: Access;
   title: string;
 }
 
@@ -39,7 +48,28 @@ export const ROUTES: RouteDef[] = [
   { name: 'settings-users', pattern: '/settings/users', access: 'admin', title: 'Users · Settings' },
   { name: 'settings-tenant', pattern: '/settings/tenant', access: 'admin', title: 'Dealership · Settings' },
   { name: 'settings-audit', pattern: '/settings/audit', access: 'admin', title: 'Audit log · Settings' },
+  { name: 'usage', pattern: '/usage', access: 'manager', title: 'Usage' },
+  { name: 'usage-reports', pattern: '/usage/reports', access: 'manager', title: 'Reports · Usage' },
+  { name: 'it', pattern: '/it', access: 'it', title: 'Usage of all dealerships · IT' },
 ];
+
+/**
+ * Whether a tenant user with role may open a route of the given access level.
+ * (Public and IT routes do not depend on the tenant session at all.)
+ */
+export function allows(access: Access, role: string | null | undefined): boolean {
+  switch (access) {
+    case 'public':
+    case 'it':
+      return true;
+    case 'user':
+      return !!role;
+    case 'manager':
+      return role === 'manager' || role === 'admin';
+    case 'admin':
+      return role === 'admin';
+  }
+}
 
 /** Where a signed-in person lands. */
 export const HOME = '/chat';

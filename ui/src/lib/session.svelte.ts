@@ -12,6 +12,8 @@ class Session {
   /** a message for the sign-in screen after a session ended by the server */
   notice = $state('');
   isAdmin = $derived(this.user?.role === 'admin');
+  /** managers and admins see the Usage dashboard */
+  isManager = $derived(this.user?.role === 'admin' || this.user?.role === 'manager');
 
   #checking = false;
 

@@ -10,6 +10,8 @@ describe('KeyReader', () => {
     expect(r.waiting).toBe(true);
     expect(r.feed({ key: 'd' }, 300)).toBe('go-documents');
     expect(r.waiting).toBe(false);
+    r.feed({ key: 'g' }, 400);
+    expect(r.feed({ key: 'u' }, 500)).toBe('go-usage');
   });
   it('forgets a sequence after a pause or another key', () => {
     const r = new KeyReader();

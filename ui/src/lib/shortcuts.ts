@@ -13,6 +13,7 @@ export type Action =
   | 'go-chat'
   | 'go-documents'
   | 'go-settings'
+  | 'go-usage'
   | 'upload';
 
 export interface Shortcut {
@@ -22,6 +23,8 @@ export interface Shortcut {
   description: string;
   /** admin-only shortcuts are hidden for others */
   admin?: boolean;
+  /** shortcuts for managers and admins only */
+  manager?: boolean;
 }
 
 export const SHORTCUTS: Shortcut[] = [
@@ -33,6 +36,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'u', action: 'upload', description: 'Upload documents (on Documents)' },
   { keys: 'g c', action: 'go-chat', description: 'Go to Chat' },
   { keys: 'g d', action: 'go-documents', description: 'Go to Documents' },
+  { keys: 'g u', action: 'go-usage', description: 'Go to Usage', manager: true },
   { keys: 'g s', action: 'go-settings', description: 'Go to Settings', admin: true },
 ];
 
