@@ -57,9 +57,7 @@ func (f *feature) handleReprocess(e *core.RequestEvent) error {
 		}
 	}
 	err = e.App.RunInTransaction(func(tx core.App) error {
-		doc.Set("status", StatusUploaded)
-		doc.Set("error", "")
-		if err := tx.Save(doc); err != nil {
+		if err := SetState(tx, doc, map[string]any{"status": StatusUploaded, "error": ""}); err != nil {
 			return err
 		}
 		_, err := f.Queue.Enqueue(tx, doc.GetString("tenant"), JobIngest, doc.Id, map[string]any{"reprocess": true})

@@ -31,7 +31,19 @@ func (f *feature) bindMetadata(app core.App) {
 			return e.BadRequestError("Check the highlighted fields.", err)
 		}
 		e.Record.Set("tags", normalizeTags(e.Record.GetStringSlice("tags")))
-		return e.Next()
+		// processing may have moved on since this request loaded the record:
+		// save the edit onto what processing wrote, not over it
+		return e.App.RunInTransaction(func(tx core.App) error {
+			fresh, err := tx.FindRecordById(Collection, e.Record.Id)
+			if err != nil {
+				return err
+			}
+			for _, field := range processingFields {
+				e.Record.Set(field, fresh.Get(field))
+			}
+			e.App = tx
+			return e.Next()
+		})
 	})
 }
 

@@ -203,9 +203,7 @@ func (f *feature) handleComplete(e *core.RequestEvent) error {
 		return e.InternalServerError("The file store could not be reached. Try again in a moment.", nil)
 	}
 	fail := func(reason string) error {
-		doc.Set("status", StatusFailed)
-		doc.Set("error", reason)
-		if err := e.App.Save(doc); err != nil {
+		if err := SetState(e.App, doc, map[string]any{"status": StatusFailed, "error": reason}); err != nil {
 			return e.InternalServerError("", err)
 		}
 		if _, err := f.Queue.Enqueue(e.App, doc.GetString("tenant"), JobDeleteObject, doc.Id, map[string]any{"key": key}); err != nil {
@@ -227,9 +225,7 @@ func (f *feature) handleComplete(e *core.RequestEvent) error {
 			strings.ToUpper(extract.KindOfName(doc.GetString("filename"))), describeContent(head, doc.GetString("filename"))))
 	}
 	err = e.App.RunInTransaction(func(tx core.App) error {
-		doc.Set("status", StatusUploaded)
-		doc.Set("error", "")
-		if err := tx.Save(doc); err != nil {
+		if err := SetState(tx, doc, map[string]any{"status": StatusUploaded, "error": ""}); err != nil {
 			return err
 		}
 		_, err := f.Queue.Enqueue(tx, doc.GetString("tenant"), JobIngest, doc.Id, nil)

@@ -129,13 +129,8 @@ func (w *chunkWriter) finish(pages, rows int) error {
 	if err := w.flush(); err != nil {
 		return err
 	}
-	w.doc.Set("status", documents.StatusReady)
-	w.doc.Set("error", "")
-	w.doc.Set("pages", pages)
-	w.doc.Set("rows", rows)
-	w.doc.Set("chunks", w.written)
-	w.doc.Set("processed_at", time.Now().UTC())
-	return w.app.Save(w.doc)
+	return documents.SetState(w.app, w.doc, map[string]any{"status": documents.StatusReady, "error": "",
+		"pages": pages, "rows": rows, "chunks": w.written, "processed_at": time.Now().UTC(), "sha256": w.doc.GetString("sha256")})
 }
 
 // bindIndexCleanup removes a document's index entries before its chunks go,

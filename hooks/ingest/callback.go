@@ -96,8 +96,7 @@ func (f *feature) handleCallback(e *core.RequestEvent) error {
 			return e.InternalServerError("", err)
 		}
 	} else {
-		doc.Set("chunks", w.written)
-		if err := e.App.Save(doc); err != nil {
+		if err := documents.SetState(e.App, doc, map[string]any{"chunks": w.written}); err != nil {
 			return e.InternalServerError("", err)
 		}
 	}

@@ -93,9 +93,7 @@ func (f *feature) runJob(ctx context.Context, app core.App, job *jobs.Job) error
 	default:
 		return nil
 	}
-	doc.Set("status", documents.StatusProcessing)
-	doc.Set("error", "")
-	if err := app.Save(doc); err != nil {
+	if err := documents.SetState(app, doc, map[string]any{"status": documents.StatusProcessing, "error": ""}); err != nil {
 		return err
 	}
 	if f.N8N != nil {
@@ -119,9 +117,7 @@ func (f *feature) giveUp(app core.App, job *jobs.Job, cause error) error {
 }
 
 func markFailed(app core.App, doc *core.Record, why string) error {
-	doc.Set("status", documents.StatusFailed)
-	doc.Set("error", why)
-	if err := app.Save(doc); err != nil {
+	if err := documents.SetState(app, doc, map[string]any{"status": documents.StatusFailed, "error": why}); err != nil {
 		return fmt.Errorf("mark %s failed: %w", doc.Id, err)
 	}
 	return nil
