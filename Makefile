@@ -7,7 +7,7 @@ COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -s -w -X counterpart/internal/version.Version=$(VERSION) -X counterpart/internal/version.Commit=$(COMMIT)
 CACHE   ?= $(HOME)/.cache/counterpart-ci
 
-.PHONY: run demo build dist test test-go test-install test-ui test-browser ui ui-deps vet lint bench clean
+.PHONY: run demo build dist test test-go test-install test-n8n test-ui test-browser ui ui-deps vet lint bench clean
 
 ## run: build and start the app on http://127.0.0.1:8090 with embedded defaults
 run: build
@@ -28,7 +28,7 @@ dist:
 	GOOS=linux GOARCH=arm64 go build -trimpath -ldflags '$(LDFLAGS)' -o dist/counterpart-linux-arm64 .
 
 ## test: everything CI checks: vet, Go tests with the race detector, the browser tests, the UI's unit tests, shellcheck, the installer test
-test: vet ui-deps test-go test-browser test-ui lint test-install
+test: vet ui-deps test-go test-browser test-ui lint test-install test-n8n
 
 vet:
 	go vet ./...
@@ -38,10 +38,14 @@ test-go:
 	CGO_ENABLED=1 go test -race -count=1 -skip '^TestBrowser$$' ./...
 
 lint:
-	shellcheck install.sh test/install/run.sh .ci/run
+	shellcheck install.sh test/install/run.sh .ci/run test/n8n/run.sh .ci/vulncheck
 
 test-install: build
 	bash test/install/run.sh ./counterpart
+
+## test-n8n: the real-n8n tier: installs n8n 2.8.4 into $$CACHE/n8n when missing (skips loudly when disk is short), imports n8n/*.json, runs test/n8n
+test-n8n:
+	CACHE='$(CACHE)' bash test/n8n/run.sh
 
 ## ui: build the web app (ui/) into embed/dist, which go:embed puts in the binary; the result is committed
 ui: ui-deps
@@ -58,11 +62,27 @@ test-ui: ui-deps
 
 ## test-browser: the browser tests (headless Chromium, axe-core; screenshots to $$COUNTERPART_ARTIFACTS, UPDATE_SCREENSHOTS=1 refreshes docs/screenshots)
 test-browser: ui-deps
-	go test -count=1 -run '^TestBrowser$$' -v ./hooks/webapp/
+	go test -count=1 -run '^TestBrowser$$' -v ./hooks/webapp/ ./hooks/security/
 
 ## bench: the benchmarks whose figures go in docs/performance.md
 bench:
 	go test -run '^$$' -bench . -benchtime 3x ./...
+
+.PHONY: fuzz vulncheck
+
+FUZZTIME ?= 10s
+## fuzz: every fuzz target (go test -fuzz) for $(FUZZTIME) each; a crasher lands in the package's testdata/fuzz/: fix the bug, commit the file as a regression seed
+fuzz:
+	@set -e; for pkg in $$(go list ./internal/...); do \
+		for target in $$(go test -list '^Fuzz' "$$pkg" | grep '^Fuzz' || true); do \
+			echo "==> fuzz $$pkg $$target ($(FUZZTIME))"; \
+			go test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) "$$pkg"; \
+		done; \
+	done
+
+## vulncheck: govulncheck over the module (vuln.go.dev, else a database built from golang.org/x/vulndb via the module proxy)
+vulncheck:
+	CACHE="$(CACHE)" .ci/vulncheck
 
 clean:
 	rm -rf counterpart dist

@@ -24,6 +24,9 @@ import (
 
 func main() {
 	cfg, err := config.Load(os.Args[1:])
+	if wantsDoctor(os.Args[1:]) {
+		os.Exit(runDoctor(os.Stdout, cfg, err))
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
@@ -45,7 +48,7 @@ func main() {
 	// that serve listens on the configured address by default
 	app.RootCmd.AddCommand(cmd.NewSuperuserCommand(app), serveCommand(app, cfg))
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{Dir: "pb_migrations"})
-	app.RootCmd.AddCommand(tenancy.Command(app), demo.Command(app), backups.Command(app, cfg.HTTP), configCommand(cfg))
+	app.RootCmd.AddCommand(tenancy.Command(app), demo.Command(app), backups.Command(app, cfg.HTTP, cfg.TLS.Enabled()), configCommand(cfg), n8nCommand(cfg), doctorCommand(cfg))
 
 	if err := app.Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "Error:", err)
@@ -56,6 +59,7 @@ func main() {
 // serveCommand is PocketBase's serve with --http defaulting to the configured address.
 func serveCommand(app *pocketbase.PocketBase, cfg *config.Config) *cobra.Command {
 	serve := cmd.NewServeCommand(app, true)
+	rejectHTTPSWithCertificate(serve, cfg)
 	if f := serve.PersistentFlags().Lookup("http"); f != nil {
 		f.DefValue = cfg.HTTP
 		_ = f.Value.Set(cfg.HTTP)

@@ -15,13 +15,19 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"counterpart/hooks/alerts"
+	"counterpart/hooks/analytics"
 	"counterpart/hooks/appsettings"
 	"counterpart/hooks/audit"
 	"counterpart/hooks/chat"
 	"counterpart/hooks/documents"
 	"counterpart/hooks/ingest"
 	"counterpart/hooks/jobs"
+	"counterpart/hooks/monitoring"
+	"counterpart/hooks/reports"
+	"counterpart/hooks/security"
 	"counterpart/hooks/tenancy"
+	"counterpart/hooks/usage"
 	"counterpart/hooks/webapp"
 	"counterpart/internal/blob"
 	"counterpart/internal/config"
@@ -33,8 +39,14 @@ func Register(app core.App, cfg *config.Config) error {
 	if err := appsettings.Register(app, cfg); err != nil {
 		return err
 	}
+	// headers, CORS, body limits, timeouts and TLS for every route below
+	if err := security.Register(app, cfg, appsettings.PublicURL(cfg)); err != nil {
+		return err
+	}
 	audit.Register(app)
 	tenancy.Register(app)
+	usage.Register(app, usage.Options{RetentionDays: cfg.Usage.RetentionDays}) // after tenancy: its tenant-delete guard runs first
+	analytics.Register(app)
 
 	store, local, err := openStore(cfg, app.DataDir())
 	if err != nil {
@@ -42,6 +54,10 @@ func Register(app core.App, cfg *config.Config) error {
 	}
 	queue := jobs.Register(app, jobs.Options{Workers: cfg.Jobs.Workers, MaxAttempts: cfg.Jobs.MaxAttempts, BaseBackoff: cfg.Jobs.Backoff})
 	documents.Register(app, documents.Deps{Store: store, LocalStore: local, Queue: queue})
+	reports.Register(app, reports.Deps{Queue: queue, UsageCSV: analytics.WriteUsageCSV, Summary: reports.SummaryOf(analytics.Summarize)})
+	// metrics and the deep health check (mon instruments the n8n clients below); alerts to IT
+	mon := monitoring.Register(app, monitoring.Deps{Config: cfg.Monitoring, Queue: queue, Store: store, N8N: cfg.N8N})
+	alerts.Register(app, alerts.Deps{Config: cfg.Alerts, Queue: queue, N8N: mon.N8NWindow()})
 
 	// one set of keys signs every token sent to n8n (n8n.jwt)
 	var signer *n8n.Signer
@@ -63,7 +79,7 @@ func Register(app core.App, cfg *config.Config) error {
 		if err != nil {
 			return err
 		}
-		ingestDeps.N8N = &ingest.N8N{URL: cfg.N8N.IngestURL, Client: &http.Client{Timeout: cfg.N8N.Timeout},
+		ingestDeps.N8N = &ingest.N8N{URL: cfg.N8N.IngestURL, Client: mon.Client("ingest", &http.Client{Timeout: cfg.N8N.Timeout}),
 			Signer: signer, Verifier: verifier, PublicURL: appsettings.PublicURL(cfg)}
 	}
 	ingest.Register(app, ingestDeps)
@@ -71,7 +87,7 @@ func Register(app core.App, cfg *config.Config) error {
 
 	chatDeps := chat.Deps{PublicURL: appsettings.PublicURL(cfg), Timeout: cfg.N8N.Timeout, Config: cfg.Chat}
 	if cfg.N8N.ChatURL != "" {
-		chatDeps.N8N = &chat.N8N{URL: cfg.N8N.ChatURL, Signer: signer}
+		chatDeps.N8N = &chat.N8N{URL: cfg.N8N.ChatURL, Signer: signer, Client: mon.Client("chat", chat.NewClient(cfg.Chat))}
 	}
 	return chat.Register(app, chatDeps)
 }

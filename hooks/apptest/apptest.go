@@ -127,6 +127,10 @@ func Serve(t testing.TB, app core.App) *httptest.Server {
 	if err != nil {
 		t.Fatalf("serve: %v", err)
 	}
+	// OnServe started PocketBase's cron; tests run scheduled work themselves
+	// (usage.Rollup, injected clocks), and a tick firing while the test's
+	// clean-up closes the database would race with it
+	app.Cron().Stop()
 	t.Cleanup(srv.Close)
 	return srv
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
 	"strings"
 	"time"
 
@@ -39,6 +40,15 @@ type Config struct {
 	Backups Backups `mapstructure:"backups"`
 	Jobs    Jobs    `mapstructure:"jobs"`
 	Chat    Chat    `mapstructure:"chat"`
+	Usage   Usage   `mapstructure:"usage"`
+
+	// hardening (hooks/security): TLS, request limits
+	TLS    TLS    `mapstructure:"tls"`
+	Limits Limits `mapstructure:"limits"`
+
+	// monitoring and alerts (hooks/monitoring, hooks/alerts)
+	Monitoring Monitoring `mapstructure:"monitoring"`
+	Alerts     Alerts     `mapstructure:"alerts"`
 
 	// File is the config file that was read, empty when none was.
 	File string `mapstructure:"-"`
@@ -140,6 +150,70 @@ type Jobs struct {
 	Backoff time.Duration `mapstructure:"backoff"`
 }
 
+// Usage configures usage tracking (hooks/usage).
+type Usage struct {
+	// RetentionDays is how long raw usage events are kept once rolled up into
+	// the daily tables; 0 keeps them forever.
+	RetentionDays int `mapstructure:"retention_days"`
+}
+
+// TLS makes the server speak HTTPS with a provided certificate. (PocketBase's
+// automatic Let's Encrypt certificates stay available through `serve --https`.)
+type TLS struct {
+	// CertFile is the PEM certificate chain; KeyFile its private key (mode 0600).
+	CertFile string `mapstructure:"cert_file"`
+	KeyFile  string `mapstructure:"key_file"`
+}
+
+// Enabled reports whether a certificate is configured.
+func (t TLS) Enabled() bool { return t.CertFile != "" || t.KeyFile != "" }
+
+// Limits bound what one client can make the server do: request sizes, request
+// rates on the expensive routes, and how long a slow client may hold a connection.
+type Limits struct {
+	// MaxJSONBytes is the largest request body of every route that takes no
+	// file (file bodies go to the store's presigned PUT URL, or to PocketBase's
+	// own file fields and backup upload with their own limits).
+	MaxJSONBytes int64 `mapstructure:"max_json_bytes"`
+	// UploadsPerMinute is how many uploads one client may start a minute.
+	UploadsPerMinute int `mapstructure:"uploads_per_minute"`
+	// ChatPerMinute is how many chat requests (questions, retries, stops, feedback) one client may send a minute.
+	ChatPerMinute int `mapstructure:"chat_per_minute"`
+	// ReadHeaderTimeout is how long a client may take to send a request's headers.
+	ReadHeaderTimeout time.Duration `mapstructure:"read_header_timeout"`
+	// IdleTimeout is how long an idle keep-alive connection is kept open.
+	IdleTimeout time.Duration `mapstructure:"idle_timeout"`
+}
+
+// Monitoring configures the metrics endpoint and the deep health check (hooks/monitoring).
+type Monitoring struct {
+	// MetricsToken, when set, is required as `Authorization: Bearer <token>` by
+	// /api/metrics and /api/health/deep from any address; when empty, both
+	// answer only clients on this machine (loopback, not through a proxy).
+	MetricsToken string `mapstructure:"metrics_token"`
+}
+
+// Alerts configures the mails to IT when the appliance is in trouble (hooks/alerts).
+// A threshold of 0 switches its condition off.
+type Alerts struct {
+	// Recipients are the addresses alerts are mailed to; none means no alert mails.
+	Recipients []string `mapstructure:"recipients"`
+	// N8NFailureRate is the share of failed n8n calls (0–1) over N8NWindow that raises an alert.
+	N8NFailureRate float64 `mapstructure:"n8n_failure_rate"`
+	// N8NWindow is the span the failure rate is computed over.
+	N8NWindow time.Duration `mapstructure:"n8n_window"`
+	// N8NMinCalls is how many calls the window must hold before a rate counts.
+	N8NMinCalls int `mapstructure:"n8n_min_calls"`
+	// OutboxDepth is the number of queued jobs that raises an alert.
+	OutboxDepth int `mapstructure:"outbox_depth"`
+	// OutboxAge is how long the oldest due job may wait before an alert.
+	OutboxAge time.Duration `mapstructure:"outbox_age"`
+	// MinFreeDiskMB is the free space on the data dir's file system, in MiB, below which an alert goes out.
+	MinFreeDiskMB int `mapstructure:"min_free_disk_mb"`
+	// MinFreeDiskPercent is the same as a share of the file system's size.
+	MinFreeDiskPercent float64 `mapstructure:"min_free_disk_percent"`
+}
+
 // Chat configures the chat gateway: limits and the timeouts of its n8n calls.
 type Chat struct {
 	// MaxMessageBytes is the longest question, in bytes of UTF-8.
@@ -211,6 +285,29 @@ var defaults = map[string]any{
 	"chat.first_byte_timeout":      "60s",
 	"chat.max_reply_bytes":         4 << 20,
 	"chat.fallback_to_search":      false,
+
+	// usage tracking (hooks/usage)
+	"usage.retention_days": 400,
+
+	// hardening (hooks/security)
+	"tls.cert_file":              "",
+	"tls.key_file":               "",
+	"limits.max_json_bytes":      1 << 20,
+	"limits.uploads_per_minute":  60,
+	"limits.chat_per_minute":     30,
+	"limits.read_header_timeout": "10s",
+	"limits.idle_timeout":        "2m",
+
+	// monitoring and alerts (hooks/monitoring, hooks/alerts)
+	"monitoring.metrics_token":     "",
+	"alerts.recipients":            []string{},
+	"alerts.n8n_failure_rate":      0.2,
+	"alerts.n8n_window":            "15m",
+	"alerts.n8n_min_calls":         10,
+	"alerts.outbox_depth":          500,
+	"alerts.outbox_age":            "30m",
+	"alerts.min_free_disk_mb":      1024,
+	"alerts.min_free_disk_percent": 5,
 }
 
 // Keys returns every configuration key, sorted.
@@ -271,6 +368,9 @@ func Load(args []string) (*Config, error) {
 		if err := checkUnknownKeys(v.AllSettings(), ""); err != nil {
 			return nil, fmt.Errorf("config file %s: %w", file, err)
 		}
+		if err := checkSecretsInFile(v, file); err != nil {
+			return nil, err
+		}
 	}
 	for name, key := range flagKeys {
 		if f := fs.Lookup(name); f != nil && f.Changed {
@@ -307,6 +407,7 @@ func decode(v *viper.Viper) (*Config, error) {
 	err := v.Unmarshal(cfg, func(dc *mapstructure.DecoderConfig) {
 		dc.DecodeHook = mapstructure.ComposeDecodeHookFunc(
 			mapstructure.StringToTimeDurationHookFunc(),
+			commaList,
 		)
 		dc.WeaklyTypedInput = true
 	})
@@ -334,6 +435,40 @@ func checkUnknownKeys(settings map[string]any, prefix string) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// checkSecretsInFile refuses a config file that holds a secret but can be
+// read by other users of the machine: the secret would be theirs too.
+func checkSecretsInFile(v *viper.Viper, file string) error {
+	var held []string
+	for _, k := range sortedSecretKeys() {
+		if v.InConfig(k) && v.GetString(k) != "" {
+			held = append(held, k)
+		}
+	}
+	if len(held) == 0 {
+		return nil
+	}
+	if err := CheckSecretFile(file); err != nil {
+		return fmt.Errorf("config file %s (with %s): %w, or move the secrets to environment variables such as %s_N8N_JWT_SECRET",
+			file, strings.Join(held, ", "), err, EnvPrefix)
+	}
+	return nil
+}
+
+// commaList decodes a string into a list by splitting it at commas, so that a
+// list can come from an environment variable (COUNTERPART_ALERTS_RECIPIENTS="a@x, b@y").
+func commaList(from, to reflect.Type, data any) (any, error) {
+	if from.Kind() != reflect.String || to.Kind() != reflect.Slice || to.Elem().Kind() != reflect.String {
+		return data, nil
+	}
+	out := []string{}
+	for part := range strings.SplitSeq(data.(string), ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out, nil
 }
 
 func withoutHelp(args []string) []string {

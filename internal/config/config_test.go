@@ -87,6 +87,7 @@ func TestBadValues(t *testing.T) {
 		{env: map[string]string{"COUNTERPART_CHAT_CONNECT_TIMEOUT": "1ms"}, key: "chat.connect_timeout"},
 		{env: map[string]string{"COUNTERPART_CHAT_FIRST_BYTE_TIMEOUT": "0s"}, key: "chat.first_byte_timeout"},
 		{env: map[string]string{"COUNTERPART_CHAT_MAX_REPLY_BYTES": "1000"}, key: "chat.max_reply_bytes"},
+		{env: map[string]string{"COUNTERPART_USAGE_RETENTION_DAYS": "-1"}, key: "usage.retention_days"},
 		{file: "htp: 127.0.0.1:8090\n", key: "htp"},
 		{file: "n8n:\n  jwt:\n    secert: x\n", key: "n8n.jwt.secert"},
 		{file: "http: [unclosed\n", key: "config file"},

@@ -13,6 +13,18 @@ var secretKeys = map[string]bool{
 	"storage.s3.secret_key": true,
 	"n8n.jwt.secret":        true,
 	"smtp.password":         true,
+	// monitoring (hooks/monitoring)
+	"monitoring.metrics_token": true,
+}
+
+// sortedSecretKeys lists the secret keys in a stable order for messages.
+func sortedSecretKeys() []string {
+	keys := make([]string, 0, len(secretKeys))
+	for k := range secretKeys {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // Redacted returns the effective configuration as key → value, with secrets
@@ -39,7 +51,18 @@ func (c *Config) Redacted() map[string]string {
 		"chat.max_message_bytes": c.Chat.MaxMessageBytes, "chat.max_inflight_per_user": c.Chat.MaxInflightPerUser,
 		"chat.max_inflight_per_tenant": c.Chat.MaxInflightPerTenant, "chat.history_turns": c.Chat.HistoryTurns,
 		"chat.connect_timeout": c.Chat.ConnectTimeout, "chat.first_byte_timeout": c.Chat.FirstByteTimeout,
-		"chat.max_reply_bytes": c.Chat.MaxReplyBytes, "chat.fallback_to_search": c.Chat.FallbackToSearch,
+		"chat.max_reply_bytes": c.Chat.MaxReplyBytes, "chat.fallback_to_search": c.Chat.FallbackToSearch, "usage.retention_days": c.Usage.RetentionDays,
+		"tls.cert_file": c.TLS.CertFile, "tls.key_file": c.TLS.KeyFile,
+		"limits.max_json_bytes": c.Limits.MaxJSONBytes, "limits.uploads_per_minute": c.Limits.UploadsPerMinute,
+		"limits.chat_per_minute": c.Limits.ChatPerMinute, "limits.read_header_timeout": c.Limits.ReadHeaderTimeout,
+		"limits.idle_timeout": c.Limits.IdleTimeout,
+		// monitoring and alerts (hooks/monitoring, hooks/alerts)
+		"monitoring.metrics_token": c.Monitoring.MetricsToken,
+		"alerts.recipients":        strings.Join(c.Alerts.Recipients, ", "),
+		"alerts.n8n_failure_rate":  c.Alerts.N8NFailureRate, "alerts.n8n_window": c.Alerts.N8NWindow,
+		"alerts.n8n_min_calls": c.Alerts.N8NMinCalls, "alerts.outbox_depth": c.Alerts.OutboxDepth,
+		"alerts.outbox_age": c.Alerts.OutboxAge, "alerts.min_free_disk_mb": c.Alerts.MinFreeDiskMB,
+		"alerts.min_free_disk_percent": c.Alerts.MinFreeDiskPercent,
 	}
 	out := make(map[string]string, len(values))
 	for k, val := range values {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -151,7 +152,94 @@ func (c *Config) Validate() error {
 	if ch.MaxReplyBytes < 64<<10 || ch.MaxReplyBytes > 256<<20 {
 		bad("chat.max_reply_bytes", ch.MaxReplyBytes, "expected a number of bytes from 65536 (64 KiB) to 268435456 (256 MiB)")
 	}
+	if c.Usage.RetentionDays < 0 || c.Usage.RetentionDays > 36_500 {
+		bad("usage.retention_days", c.Usage.RetentionDays, "expected a number of days from 0 (keep forever) to 36500; the daily rollup is kept either way")
+	}
+	// hardening (hooks/security)
+	if c.TLS.Enabled() {
+		for key, file := range map[string]string{"tls.cert_file": c.TLS.CertFile, "tls.key_file": c.TLS.KeyFile} {
+			if file == "" {
+				bad(key, file, "tls.cert_file and tls.key_file go together: set both PEM files or neither")
+			} else if _, err := os.Stat(file); err != nil {
+				bad(key, file, "cannot read the file: "+err.Error())
+			}
+		}
+	}
+	for key, file := range map[string]string{"tls.key_file": c.TLS.KeyFile, "n8n.jwt.private_key_file": c.N8N.JWT.PrivateKeyFile} {
+		if err := CheckSecretFile(file); err != nil {
+			errs = append(errs, fmt.Errorf("config: %s: %w", key, err))
+		}
+	}
+	l := c.Limits
+	if l.MaxJSONBytes < 16<<10 || l.MaxJSONBytes > 64<<20 {
+		bad("limits.max_json_bytes", l.MaxJSONBytes, "expected a number of bytes from 16384 (16 KiB) to 67108864 (64 MiB)")
+	}
+	if l.UploadsPerMinute < 1 || l.UploadsPerMinute > 100_000 {
+		bad("limits.uploads_per_minute", l.UploadsPerMinute, "expected a number from 1 to 100000")
+	}
+	if l.ChatPerMinute < 1 || l.ChatPerMinute > 100_000 {
+		bad("limits.chat_per_minute", l.ChatPerMinute, "expected a number from 1 to 100000")
+	}
+	if l.ReadHeaderTimeout < time.Second || l.ReadHeaderTimeout > 5*time.Minute {
+		bad("limits.read_header_timeout", l.ReadHeaderTimeout, "expected a duration from 1s to 5m")
+	}
+	if l.IdleTimeout < time.Second || l.IdleTimeout > time.Hour {
+		bad("limits.idle_timeout", l.IdleTimeout, "expected a duration from 1s to 1h")
+	}
+
+	// monitoring and alerts (hooks/monitoring, hooks/alerts)
+	if tok := c.Monitoring.MetricsToken; tok != "" && (len(tok) < 16 || strings.ContainsAny(tok, " \t\r\n")) {
+		badSecret("monitoring.metrics_token", "expected at least 16 characters without spaces (e.g. `openssl rand -hex 24`), or empty to serve metrics to loopback only")
+	}
+	a := c.Alerts
+	for _, r := range a.Recipients {
+		if _, err := mail.ParseAddress(r); err != nil {
+			bad("alerts.recipients", r, "expected email addresses (a YAML list, or comma-separated in the environment)")
+		}
+	}
+	if len(a.Recipients) > 0 && c.SMTP.Host == "" {
+		bad("alerts.recipients", strings.Join(a.Recipients, ","), "alerts are mailed through SMTP: set smtp.host too")
+	}
+	if a.N8NFailureRate < 0 || a.N8NFailureRate > 1 {
+		bad("alerts.n8n_failure_rate", a.N8NFailureRate, "expected a share from 0 (off) to 1, e.g. 0.2 for 20% of the calls")
+	}
+	if a.N8NWindow < time.Minute || a.N8NWindow > 6*time.Hour {
+		bad("alerts.n8n_window", a.N8NWindow, "expected a duration from 1m to 6h")
+	}
+	if a.N8NMinCalls < 1 || a.N8NMinCalls > 1_000_000 {
+		bad("alerts.n8n_min_calls", a.N8NMinCalls, "expected a number from 1 to 1000000")
+	}
+	if a.OutboxDepth < 0 || a.OutboxDepth > 100_000_000 {
+		bad("alerts.outbox_depth", a.OutboxDepth, "expected a number of queued jobs, 0 (off) or more")
+	}
+	if a.OutboxAge != 0 && (a.OutboxAge < time.Minute || a.OutboxAge > 30*24*time.Hour) {
+		bad("alerts.outbox_age", a.OutboxAge, "expected 0 (off) or a duration from 1m to 720h")
+	}
+	if a.MinFreeDiskMB < 0 {
+		bad("alerts.min_free_disk_mb", a.MinFreeDiskMB, "expected a number of MiB, 0 (off) or more")
+	}
+	if a.MinFreeDiskPercent < 0 || a.MinFreeDiskPercent >= 100 {
+		bad("alerts.min_free_disk_percent", a.MinFreeDiskPercent, "expected a percentage from 0 (off) to 99")
+	}
 	return errors.Join(errs...)
+}
+
+// CheckSecretFile reports an error when path, a file holding a secret (a
+// private key, a config file with secrets), can be read by anyone but its
+// owner, with the command that fixes it. An empty path or a missing file is
+// not its concern (validation reports a missing file on its own).
+func CheckSecretFile(path string) error {
+	if path == "" {
+		return nil
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil
+	}
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+		return fmt.Errorf("%s holds a secret but has mode %04o (readable by other users of this machine): run `chmod 600 %s`", path, perm, path)
+	}
+	return nil
 }
 
 func validPort(s string) bool {
