@@ -19,10 +19,10 @@ import (
 )
 
 // Command returns `counterpart backup …`. serverAddr is the address the
-// service listens on (http): while it runs, backups are made by the service
-// itself, because a second process copying the database makes the service's
-// writes wait for seconds and some fail.
-func Command(app core.App, serverAddr string) *cobra.Command {
+// service listens on (with TLS when useTLS): while it runs, backups are made
+// by the service itself, because a second process copying the database makes
+// the service's writes wait for seconds and some fail.
+func Command(app core.App, serverAddr string, useTLS bool) *cobra.Command {
 	root := &cobra.Command{Use: "backup", Short: "Create, list and restore backups of the data dir"}
 
 	root.AddCommand(&cobra.Command{
@@ -37,7 +37,7 @@ func Command(app core.App, serverAddr string) *cobra.Command {
 				name = "counterpart_" + time.Now().UTC().Format("20060102_150405") + ".zip"
 			}
 			start := time.Now()
-			if base := runningService(serverAddr); base != "" {
+			if base := runningService(serverAddr, useTLS); base != "" {
 				if err := createThroughService(cmd.Context(), app, base, name); err != nil {
 					return fmt.Errorf("backup %s through the running service at %s: %w", name, base, err)
 				}
