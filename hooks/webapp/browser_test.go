@@ -587,12 +587,13 @@ func settingsScenario(t *testing.T, b *browser) {
 	p.fill("t-timezone", "Europe/Berlin")
 	p.fill("t-report_schedule", "0 7 * * 1")
 	p.do(
+		chromedp.Click(chromedp.ID("t-export_message_text")),
 		chromedp.Click(chromedp.CSS(`.save button`)),
 	)
 	p.waitText(".alert.success", "Settings saved")
 	tenant, _ := tenancy.FindTenant(p.app, "smith")
-	if tenant.GetString("timezone") != "Europe/Berlin" || tenant.GetString("report_schedule") != "0 7 * * 1" {
-		t.Errorf("settings not saved: %s %q", tenant.GetString("timezone"), tenant.GetString("report_schedule"))
+	if tenant.GetString("timezone") != "Europe/Berlin" || tenant.GetString("report_schedule") != "0 7 * * 1" || !tenant.GetBool("export_message_text") {
+		t.Errorf("settings not saved: %s %q, message text in exports %v", tenant.GetString("timezone"), tenant.GetString("report_schedule"), tenant.GetBool("export_message_text"))
 	}
 
 	// the audit log lists what just happened, paged

@@ -22,6 +22,8 @@ export interface Tenant extends RecordModel {
   timezone: string;
   report_schedule: string;
   report_recipients: string[] | null;
+  /** whether conversation exports may hold the messages' text */
+  export_message_text: boolean;
 }
 
 export type DocumentStatus = 'pending_upload' | 'uploaded' | 'processing' | 'ready' | 'failed';
