@@ -150,6 +150,12 @@ func TestBackupRestoreDrill(t *testing.T) {
 	docA := srv.upload(t, smith, "bulletin.txt", "Service bulletin 42: replace oil filter 04152-YZZA6.")
 	srv.upload(t, jones, "prices.txt", "Brake disc 8E0-615-301-AG costs 89.90.")
 	convA := srv.ask(t, smith, "Which oil filter does bulletin 42 name?")
+	smithAdmin := srv.signIn(t, "admin@smith.example")
+	st, report := srv.call(t, "POST", "/api/reports/run", smithAdmin, nil)
+	reportID, _ := report["id"].(string)
+	if st != 200 || reportID == "" || report["status"] != "ready" {
+		t.Fatalf("report: %d %v", st, report)
+	}
 
 	// while the service runs, the command asks it for the backup
 	online := func(args ...string) (string, error) {
@@ -210,6 +216,22 @@ func TestBackupRestoreDrill(t *testing.T) {
 	}
 	if st, msgs := srv.call(t, "GET", "/api/collections/messages/records?filter=conversation%3D%22"+convA+"%22", smith, nil); st != 200 || fmt.Sprint(msgs["totalItems"]) != "2" {
 		t.Errorf("conversation after restore: %d %v", st, msgs)
+	}
+	// and the report with its protected CSV
+	smithAdmin = srv.signIn(t, "admin@smith.example")
+	st, rep := srv.call(t, "GET", "/api/collections/reports/records/"+reportID, smithAdmin, nil)
+	if st != 200 || rep["csv"] == "" {
+		t.Fatalf("report after restore: %d %v", st, rep)
+	}
+	_, ft := srv.call(t, "POST", "/api/files/token", smithAdmin, nil)
+	res, err = http.Get(srv.url(fmt.Sprintf("/api/files/reports/%s/%s?token=%s", reportID, rep["csv"], ft["token"])))
+	if err != nil {
+		t.Fatal(err)
+	}
+	csv, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(csv), ",") {
+		t.Errorf("report CSV after restore: %d %q", res.StatusCode, csv)
 	}
 	// the other tenant's session still sees only its own
 	jones = srv.signIn(t, "member@jones.example")
