@@ -74,3 +74,28 @@ func parseDay(name, s string) (time.Time, error) {
 	}
 	return t, nil
 }
+
+// wholeMonths splits the range into the calendar months it covers entirely
+// (first and last as YYYY-MM, both "" when there is none) and the days
+// before and after them (zero, one or two ranges; the whole range when no
+// month is covered entirely).
+func (r dateRange) wholeMonths() (first, last string, rest []dateRange) {
+	start := time.Date(r.from.Year(), r.from.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if !start.Equal(r.from) {
+		start = start.AddDate(0, 1, 0)
+	}
+	end := time.Date(r.to.Year(), r.to.Month(), 1, 0, 0, 0, 0, time.UTC) // the month after the last whole one
+	if r.to.AddDate(0, 0, 1).Day() == 1 {
+		end = end.AddDate(0, 1, 0)
+	}
+	if !start.Before(end) {
+		return "", "", []dateRange{r}
+	}
+	if r.from.Before(start) {
+		rest = append(rest, dateRange{from: r.from, to: start.AddDate(0, 0, -1)})
+	}
+	if end.Before(r.to) || end.Equal(r.to) {
+		rest = append(rest, dateRange{from: end, to: r.to})
+	}
+	return start.Format("2006-01"), end.AddDate(0, -1, 0).Format("2006-01"), rest
+}

@@ -50,3 +50,31 @@ func TestParseRange(t *testing.T) {
 		})
 	}
 }
+
+func TestWholeMonths(t *testing.T) {
+	d := func(s string) time.Time { v, _ := time.Parse(time.DateOnly, s); return v }
+	cases := []struct {
+		from, to    string
+		first, last string
+		rest        []string // from..to of each remaining part
+	}{
+		{"2026-01-01", "2026-01-31", "2026-01", "2026-01", nil},
+		{"2026-01-15", "2026-03-10", "2026-02", "2026-02", []string{"2026-01-15..2026-01-31", "2026-03-01..2026-03-10"}},
+		{"2025-11-30", "2026-11-29", "2025-12", "2026-10", []string{"2025-11-30..2025-11-30", "2026-11-01..2026-11-29"}},
+		{"2026-01-02", "2026-01-31", "", "", []string{"2026-01-02..2026-01-31"}},
+		{"2026-01-15", "2026-02-14", "", "", []string{"2026-01-15..2026-02-14"}},
+		{"2024-02-01", "2024-02-29", "2024-02", "2024-02", nil},
+		{"2026-03-01", "2026-04-03", "2026-03", "2026-03", []string{"2026-04-01..2026-04-03"}},
+		{"2026-03-05", "2026-03-05", "", "", []string{"2026-03-05..2026-03-05"}},
+	}
+	for _, c := range cases {
+		first, last, rest := dateRange{d(c.from), d(c.to)}.wholeMonths()
+		var got []string
+		for _, r := range rest {
+			got = append(got, r.From()+".."+r.To())
+		}
+		if first != c.first || last != c.last || strings.Join(got, " ") != strings.Join(c.rest, " ") {
+			t.Errorf("%s..%s: %q..%q and %v, want %q..%q and %v", c.from, c.to, first, last, got, c.first, c.last, c.rest)
+		}
+	}
+}

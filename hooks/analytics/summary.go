@@ -221,21 +221,26 @@ func (sc scope) query(app core.App, table string, cols ...string) *dbx.SelectQue
 	return app.DB().Select(cols...).From(table).Where(tenant).AndWhere(days)
 }
 
-// dailyColumns are what the summary reads of usage_daily: all in the covering
-// index idx_usage_daily_summary, so a tenant's range is one index-only scan.
-var dailyColumns = []string{"tenant", "day", "user", "model", "questions", "answers", "failed", "stopped", "tokens_in", "tokens_out",
-	"retrieval_only", "llm", "feedback_up", "feedback_down", "uploads", "processed", "processing_failed", "sign_ins", "exports"}
-
 // tenantSums are one tenant's sums in the all-tenants view.
 type tenantSums struct {
 	line  TenantUsage
 	users map[string]struct{}
 }
 
-// summarize computes a scope's summary from the rollup tables. usage_daily is
-// read once, in index order, and folded in Go into the days, totals, models,
-// top users and active users: one pass instead of one grouped query each.
-// With perTenant (the all-tenants view) it also folds each tenant's sums.
+// tenantDailyColumns are what the summary reads of usage_tenant_daily, in the
+// order summarize scans them: all in the covering index
+// idx_usage_tenant_daily_summary (or _day for all tenants).
+var tenantDailyColumns = []string{"tenant", "day", "model", "questions", "answers", "failed", "stopped", "tokens_in", "tokens_out",
+	"retrieval_only", "llm", "feedback_up", "feedback_down", "uploads", "processed", "processing_failed", "sign_ins", "exports"}
+
+// summarize computes a scope's summary from the second rollup level
+// (usage_tenant_daily, usage_tenant_days, usage_tenant_monthly_users: about
+// days × models + days + months × people rows), reading usage_daily only
+// where people have to be told apart by day: the partial months at either end
+// of a tenant's range, and the whole range in the all-tenants view (a day's
+// active people there are distinct ids across tenants). Each table is read
+// once, in index order, and folded in Go. With perTenant (the all-tenants
+// view) it also folds each tenant's sums.
 func summarize(app core.App, sc scope, perTenant map[string]*tenantSums) (*Summary, error) {
 	s := &Summary{From: sc.r.From(), To: sc.r.To(), Days: []Day{}, Models: []ModelUsage{}, TopDocuments: []DocumentCitations{},
 		TopUsers: []UserQuestions{}, DocumentsByStatus: map[string]int64{}}
@@ -244,21 +249,26 @@ func summarize(app core.App, sc scope, perTenant map[string]*tenantSums) (*Summa
 		dayIndex[day] = i
 		s.Days = append(s.Days, Day{Day: day})
 	}
-	dayUsers := make([]map[string]struct{}, len(s.Days))
-	users := map[string]struct{}{}
-	questionsBy := map[string]int64{}
+	sumsOf := func(tenant string) *tenantSums {
+		ts := perTenant[tenant]
+		if ts == nil {
+			ts = &tenantSums{users: map[string]struct{}{}}
+			perTenant[tenant] = ts
+		}
+		return ts
+	}
 	models := map[string]*ModelUsage{}
 	t := &s.Totals
 
-	rows, err := sc.query(app, usage.Daily, dailyColumns...).Rows()
+	rows, err := sc.query(app, usage.TenantDaily, tenantDailyColumns...).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("daily usage: %w", err)
 	}
 	defer rows.Close()
-	var tenant, day, user, model string
+	var tenant, day, model string
 	var c [15]int64
 	for rows.Next() {
-		if err := rows.Scan(&tenant, &day, &user, &model, &c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6], &c[7], &c[8], &c[9],
+		if err := rows.Scan(&tenant, &day, &model, &c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6], &c[7], &c[8], &c[9],
 			&c[10], &c[11], &c[12], &c[13], &c[14]); err != nil {
 			return nil, fmt.Errorf("daily usage: %w", err)
 		}
@@ -290,28 +300,14 @@ func summarize(app core.App, sc scope, perTenant map[string]*tenantSums) (*Summa
 		t.SignIns += c[13]
 		t.Exports += c[14]
 		if perTenant != nil {
-			ts := perTenant[tenant]
-			if ts == nil {
-				ts = &tenantSums{users: map[string]struct{}{}}
-				perTenant[tenant] = ts
-			}
+			ts := sumsOf(tenant)
 			ts.line.Questions += questions
 			ts.line.Answers += answers
 			ts.line.Failed += failed
 			ts.line.TokensIn += tokensIn
 			ts.line.TokensOut += tokensOut
-			if user != "" {
-				ts.users[user] = struct{}{}
-			}
 		}
-		if user != "" {
-			if dayUsers[i] == nil {
-				dayUsers[i] = map[string]struct{}{}
-			}
-			dayUsers[i][user] = struct{}{}
-			users[user] = struct{}{}
-			questionsBy[user] += questions
-		}
+		// answers and tokens are never negative: a model's sums are above zero exactly when one of its rows is
 		if model != "" && answers+tokensIn+tokensOut > 0 {
 			m := models[model]
 			if m == nil {
@@ -326,10 +322,7 @@ func summarize(app core.App, sc scope, perTenant map[string]*tenantSums) (*Summa
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("daily usage: %w", err)
 	}
-	for i := range s.Days {
-		s.Days[i].ActiveUsers = int64(len(dayUsers[i]))
-	}
-	t.ActiveUsers = int64(len(users))
+	rows.Close()
 	t.FailureRate = failureRate(t.Answers, t.Failed)
 	if n := t.FeedbackUp + t.FeedbackDown; n > 0 {
 		ratio := float64(t.FeedbackUp) / float64(n)
@@ -342,9 +335,23 @@ func summarize(app core.App, sc scope, perTenant map[string]*tenantSums) (*Summa
 		return cmp.Or(cmp.Compare(b.Answers, a.Answers), cmp.Compare(a.Model, b.Model))
 	})
 
-	if err := latency(app, sc, s, dayIndex); err != nil {
+	if err := activeDaysAndLatency(app, sc, s, dayIndex); err != nil {
 		return nil, err
 	}
+	users := map[string]struct{}{}
+	questionsBy := map[string]int64{}
+	note := func(tenant, user string, questions int64) {
+		users[user] = struct{}{}
+		questionsBy[user] += questions
+		if perTenant != nil {
+			sumsOf(tenant).users[user] = struct{}{}
+		}
+	}
+	if err := people(app, sc, s, dayIndex, note); err != nil {
+		return nil, err
+	}
+	t.ActiveUsers = int64(len(users))
+
 	if err := topDocuments(app, sc, s); err != nil {
 		return nil, err
 	}
@@ -357,31 +364,116 @@ func summarize(app core.App, sc scope, perTenant map[string]*tenantSums) (*Summa
 	return s, nil
 }
 
-// latency fills p50/p95 of each day and of the range from the latency histograms.
-func latency(app core.App, sc scope, s *Summary, dayIndex map[string]int) error {
-	var buckets []struct {
-		Day     string `db:"day"`
-		Bucket  int    `db:"bucket"`
-		Answers int64  `db:"answers"`
-	}
-	if err := sc.query(app, usage.Latency, "[[day]]", "[[bucket]]", "SUM([[answers]]) AS [[answers]]").GroupBy("day", "bucket").All(&buckets); err != nil {
+// activeDaysAndLatency fills p50/p95 of each day and of the range from the
+// days' latency histograms, and, for one tenant, each day's active people.
+func activeDaysAndLatency(app core.App, sc scope, s *Summary, dayIndex map[string]int) error {
+	rows, err := sc.query(app, usage.TenantDays, "[[day]]", "[[active_users]]", "[[latency]]").Rows()
+	if err != nil {
 		return fmt.Errorf("latency: %w", err)
 	}
+	defer rows.Close()
 	var total percentile.Histogram
 	perDay := make([]percentile.Histogram, len(s.Days))
-	for _, b := range buckets {
-		if i, ok := dayIndex[b.Day]; ok {
-			perDay[i].AddBucket(b.Bucket, b.Answers)
-			total.AddBucket(b.Bucket, b.Answers)
+	var day, hist string
+	var active int64
+	for rows.Next() {
+		if err := rows.Scan(&day, &active, &hist); err != nil {
+			return fmt.Errorf("latency: %w", err)
+		}
+		i, ok := dayIndex[day]
+		if !ok {
+			continue
+		}
+		usage.ParseLatency(hist, &perDay[i])
+		if sc.tenant != "" {
+			s.Days[i].ActiveUsers = active
 		}
 	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("latency: %w", err)
+	}
 	for i := range s.Days {
+		total.Merge(&perDay[i])
 		s.Days[i].LatencyP50Ms, s.Days[i].LatencyP95Ms = perDay[i].Quantile(0.5), perDay[i].Quantile(0.95)
 	}
 	s.Totals.LatencyP50Ms, s.Totals.LatencyP95Ms = total.Quantile(0.5), total.Quantile(0.95)
 	return nil
 }
 
+// people calls note for every person active in the range (with the questions
+// they asked in each part of it): whole months of one tenant come from
+// usage_tenant_monthly_users, the rest from usage_daily. In the all-tenants
+// view it also counts each day's distinct active people, which usage_daily
+// alone can tell (the same id could be counted by two tenants' days).
+func people(app core.App, sc scope, s *Summary, dayIndex map[string]int, note func(tenant, user string, questions int64)) error {
+	parts := []dateRange{sc.r}
+	if sc.tenant != "" {
+		var first, last string
+		first, last, parts = sc.r.wholeMonths()
+		if first != "" {
+			rows, err := app.DB().Select("[[tenant]]", "[[user]]", "[[questions]]").From(usage.TenantMonthlyUsers).
+				Where(dbx.HashExp{"tenant": sc.tenant}).
+				AndWhere(dbx.NewExp("[[month]] BETWEEN {:first} AND {:last}", dbx.Params{"first": first, "last": last})).Rows()
+			if err != nil {
+				return fmt.Errorf("active people by month: %w", err)
+			}
+			defer rows.Close()
+			var tenant, user string
+			var questions int64
+			for rows.Next() {
+				if err := rows.Scan(&tenant, &user, &questions); err != nil {
+					return fmt.Errorf("active people by month: %w", err)
+				}
+				note(tenant, user, questions)
+			}
+			if err := rows.Err(); err != nil {
+				return fmt.Errorf("active people by month: %w", err)
+			}
+			rows.Close()
+		}
+	}
+	var dayUsers []map[string]struct{}
+	if sc.tenant == "" {
+		dayUsers = make([]map[string]struct{}, len(s.Days))
+	}
+	for _, part := range parts {
+		rows, err := scope{tenant: sc.tenant, r: part}.query(app, usage.Daily, "[[tenant]]", "[[day]]", "[[user]]", "[[questions]]").Rows()
+		if err != nil {
+			return fmt.Errorf("active people: %w", err)
+		}
+		var tenant, day, user string
+		var questions int64
+		for rows.Next() {
+			if err := rows.Scan(&tenant, &day, &user, &questions); err != nil {
+				rows.Close()
+				return fmt.Errorf("active people: %w", err)
+			}
+			if user == "" {
+				continue
+			}
+			note(tenant, user, questions)
+			if dayUsers != nil {
+				if i, ok := dayIndex[day]; ok {
+					if dayUsers[i] == nil {
+						dayUsers[i] = map[string]struct{}{}
+					}
+					dayUsers[i][user] = struct{}{}
+				}
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return fmt.Errorf("active people: %w", err)
+		}
+	}
+	if dayUsers != nil {
+		for i := range s.Days {
+			s.Days[i].ActiveUsers = int64(len(dayUsers[i]))
+		}
+	}
+	return nil
+}
 func failureRate(answers, failed int64) float64 {
 	if answers+failed == 0 {
 		return 0

@@ -3,6 +3,7 @@ package usage
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -239,7 +240,7 @@ func rollupBatch(app core.App, limit int) (int, error) {
 }
 
 // Apply adds a batch to usage_daily, usage_latency and usage_citations with
-// SQL upserts. Call it inside the transaction that also marks the batch's
+// SQL upserts, then brings the second level (usage_tenant_*) up to date. Call it inside the transaction that also marks the batch's
 // events rolled up. Benchmarks use it to build rolled-up data directly.
 func Apply(tx core.App, b *Batch) error {
 	set := make([]string, len(columns))
@@ -273,6 +274,10 @@ func Apply(tx core.App, b *Batch) error {
 				return fmt.Errorf("adding to usage_latency: %w", err)
 			}
 		}
+	}
+
+	if err := applyTenantLevel(tx, b); err != nil {
+		return err
 	}
 
 	citations := tx.DB().NewQuery("INSERT INTO {{usage_citations}} ([[tenant]], [[day]], [[document]], [[citations]]) VALUES ({:tenant}, {:day}, {:doc}, {:n}) " +
@@ -312,6 +317,114 @@ func DeleteOlderThan(app core.App, cutoff time.Time) (int64, error) {
 		total += n
 		if n < retentionBatch {
 			return total, nil
+		}
+	}
+}
+
+// TenantColumns are the counters usage_tenant_daily keeps per tenant × day ×
+// model: the ones the analytics summary reads.
+var TenantColumns = []string{"questions", "answers", "failed", "stopped", "retrieval_only", "llm", "tokens_in", "tokens_out",
+	"feedback_up", "feedback_down", "uploads", "processed", "processing_failed", "sign_ins", "exports"}
+
+// tenantValues are c's TenantColumns, in order.
+func (c *Counters) tenantValues() []int64 {
+	return []int64{c.Questions, c.Answers, c.Failed, c.Stopped, c.RetrievalOnly, c.LLM, c.TokensIn, c.TokensOut,
+		c.FeedbackUp, c.FeedbackDown, c.Uploads, c.Processed, c.ProcessingFailed, c.SignIns, c.Exports}
+}
+
+// modelKey identifies a usage_tenant_daily row.
+type modelKey struct{ Tenant, Day, Model string }
+
+// monthKey identifies a usage_tenant_monthly_users row.
+type monthKey struct{ Tenant, Month, User string }
+
+// applyTenantLevel adds a batch to the second rollup level: the counters
+// summed over people into usage_tenant_daily, each person's questions into
+// their month of usage_tenant_monthly_users (a row means they were active),
+// and, recomputed for every day the batch touched, the day's active people
+// (from usage_daily) and latency histogram (from usage_latency) in
+// usage_tenant_days. Adding and recomputing after usage_daily and
+// usage_latency were updated in the same transaction keeps a rerun or a
+// crash from counting twice, as for the first level.
+func applyTenantLevel(tx core.App, b *Batch) error {
+	perModel := map[modelKey][]int64{}
+	perMonth := map[monthKey]int64{}
+	touched := map[dayKey]struct{}{}
+	for k, c := range b.daily {
+		mk := modelKey{k.Tenant, k.Day, k.Model}
+		sums := perModel[mk]
+		if sums == nil {
+			sums = make([]int64, len(TenantColumns))
+			perModel[mk] = sums
+		}
+		for i, v := range c.tenantValues() {
+			sums[i] += v
+		}
+		if k.User != "" {
+			perMonth[monthKey{k.Tenant, k.Day[:min(7, len(k.Day))], k.User}] += c.Questions
+		}
+		touched[dayKey{k.Tenant, k.Day}] = struct{}{}
+	}
+	for k := range b.latency {
+		touched[k] = struct{}{}
+	}
+
+	set := make([]string, len(TenantColumns))
+	for i, c := range TenantColumns {
+		set[i] = fmt.Sprintf("[[%s]] = [[%s]] + excluded.[[%s]]", c, c, c)
+	}
+	daily := tx.DB().NewQuery("INSERT INTO {{usage_tenant_daily}} ([[tenant]], [[day]], [[model]], [[" + strings.Join(TenantColumns, "]], [[") + "]]) " +
+		"VALUES ({:tenant}, {:day}, {:model}, {:" + strings.Join(TenantColumns, "}, {:") + "}) " +
+		"ON CONFLICT ([[tenant]], [[day]], [[model]]) DO UPDATE SET " + strings.Join(set, ", ")).Prepare()
+	defer daily.Close()
+	params := dbx.Params{}
+	for k, sums := range perModel {
+		params["tenant"], params["day"], params["model"] = k.Tenant, k.Day, k.Model
+		for i, v := range sums {
+			params[TenantColumns[i]] = v
+		}
+		if _, err := daily.Bind(params).Execute(); err != nil {
+			return fmt.Errorf("adding to usage_tenant_daily: %w", err)
+		}
+	}
+
+	monthly := tx.DB().NewQuery("INSERT INTO {{usage_tenant_monthly_users}} ([[tenant]], [[month]], [[user]], [[questions]]) " +
+		"VALUES ({:tenant}, {:month}, {:user}, {:n}) " +
+		"ON CONFLICT ([[tenant]], [[month]], [[user]]) DO UPDATE SET [[questions]] = [[questions]] + excluded.[[questions]]").Prepare()
+	defer monthly.Close()
+	for k, n := range perMonth {
+		if _, err := monthly.Bind(dbx.Params{"tenant": k.Tenant, "month": k.Month, "user": k.User, "n": n}).Execute(); err != nil {
+			return fmt.Errorf("adding to usage_tenant_monthly_users: %w", err)
+		}
+	}
+
+	days := tx.DB().NewQuery("INSERT INTO {{usage_tenant_days}} ([[tenant]], [[day]], [[active_users]], [[latency]]) VALUES ({:tenant}, {:day}, " +
+		"(SELECT COUNT(DISTINCT [[user]]) FROM {{usage_daily}} WHERE [[tenant]] = {:tenant} AND [[day]] = {:day} AND [[user]] != ''), " +
+		"COALESCE((SELECT group_concat([[bucket]] || ':' || [[answers]], ' ') FROM {{usage_latency}} " +
+		"WHERE [[tenant]] = {:tenant} AND [[day]] = {:day} AND [[answers]] != 0), '')) " +
+		"ON CONFLICT ([[tenant]], [[day]]) DO UPDATE SET [[active_users]] = excluded.[[active_users]], [[latency]] = excluded.[[latency]]").Prepare()
+	defer days.Close()
+	for k := range touched {
+		if _, err := days.Bind(dbx.Params{"tenant": k.Tenant, "day": k.Day}).Execute(); err != nil {
+			return fmt.Errorf("recomputing usage_tenant_days: %w", err)
+		}
+	}
+	return nil
+}
+
+// ParseLatency adds a usage_tenant_days latency ("bucket:answers" pairs) to h.
+func ParseLatency(s string, h *percentile.Histogram) {
+	for len(s) > 0 {
+		var pair string
+		pair, s, _ = strings.Cut(s, " ")
+		b, n, ok := strings.Cut(pair, ":")
+		if !ok {
+			continue
+		}
+		bucket, err1 := strconv.Atoi(b)
+		count, err2 := strconv.ParseInt(n, 10, 64)
+		if err1 == nil && err2 == nil {
+			h.AddBucket(bucket, count)
 		}
 	}
 }

@@ -4,7 +4,9 @@
 // through their states, sign-ins) and by the export routes, once per source
 // transition. Every minute a cron job adds the new events to usage_daily
 // (tenant × local day × user × model), usage_latency (a log-bucket histogram
-// per tenant and day) and usage_citations (per document and day) in the same
+// per tenant and day), usage_citations (per document and day) and the second
+// level the long summaries read (usage_tenant_daily, usage_tenant_days,
+// usage_tenant_monthly_users: no user dimension, or per month) in the same
 // transaction that marks them rolled up, so a crash or a rerun never counts
 // an event twice; then raw events older than usage.retention_days go.
 package usage
@@ -26,6 +28,11 @@ const (
 	Daily     = "usage_daily"
 	Latency   = "usage_latency"
 	Citations = "usage_citations"
+	// TenantDaily, TenantDays and TenantMonthlyUsers are the second rollup
+	// level (usage_daily without the user dimension) that long summaries read.
+	TenantDaily        = "usage_tenant_daily"
+	TenantDays         = "usage_tenant_days"
+	TenantMonthlyUsers = "usage_tenant_monthly_users"
 )
 
 // Kinds of usage event.
@@ -165,7 +172,7 @@ func Day(t time.Time, loc *time.Location) string { return t.In(loc).Format(time.
 // deleting an active tenant before this runs.
 func bindTenantDelete(app core.App) {
 	app.OnRecordDelete("tenants").BindFunc(func(e *core.RecordEvent) error {
-		for _, table := range []string{Events, Daily, Latency, Citations} {
+		for _, table := range []string{Events, Daily, Latency, Citations, TenantDaily, TenantDays, TenantMonthlyUsers} {
 			if _, err := e.App.NonconcurrentDB().Delete(table, dbx.HashExp{"tenant": e.Record.Id}).Execute(); err != nil {
 				return fmt.Errorf("deleting the usage of tenant %s from %s: %w", e.Record.Id, table, err)
 			}

@@ -278,14 +278,14 @@ func TestDeletingATenantRemovesItsUsage(t *testing.T) {
 	app := apptest.New(t, nil)
 	smith, jones := tenant(t, app, "smith"), tenant(t, app, "jones")
 	for _, tn := range []string{smith.Id, jones.Id} {
-		must(t, usage.Record(app, usage.Event{Tenant: tn, Kind: usage.KindAnswerCompleted, User: "x", LatencyMs: 5, Documents: []string{"d"}}))
+		must(t, usage.Record(app, usage.Event{Tenant: tn, Kind: usage.KindAnswerCompleted, User: "x", Model: "m", LatencyMs: 5, Documents: []string{"d"}}))
 	}
 	must(t, usage.Rollup(app))
 	must(t, usage.Record(app, usage.Event{Tenant: smith.Id, Kind: usage.KindSignIn}))
 	smith.Set("status", "suspended")
 	must(t, app.Save(smith))
 	must(t, app.Delete(smith))
-	for _, table := range []string{usage.Events, usage.Daily, usage.Latency, usage.Citations} {
+	for _, table := range []string{usage.Events, usage.Daily, usage.Latency, usage.Citations, usage.TenantDaily, usage.TenantDays, usage.TenantMonthlyUsers} {
 		if n, _ := app.CountRecords(table, dbx.HashExp{"tenant": smith.Id}); n != 0 {
 			t.Errorf("%s keeps %d rows of the deleted tenant", table, n)
 		}
