@@ -39,6 +39,7 @@ test-go:
 
 lint:
 	shellcheck install.sh test/install/run.sh .ci/run test/n8n/run.sh .ci/vulncheck
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt -w these files: $$unformatted" >&2; exit 1; fi
 
 test-install: build
 	bash test/install/run.sh ./counterpart

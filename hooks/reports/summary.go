@@ -28,7 +28,7 @@ var labels = map[string]string{
 	"topDocuments": "Most cited documents", "topUsers": "Most active users",
 	"storage": "Storage", "messageQuota": "Monthly question quota", "models": "AI models",
 	"documentsByStatus": "Documents by status",
-	"title": "Document", "citations": "Citations", "model": "Model",
+	"title":             "Document", "citations": "Citations", "model": "Model",
 	"used": "Questions this month", "quota": "Quota", "resetsOn": "Resets on",
 	"usedBytes": "Used", "quotaBytes": "Quota",
 }
