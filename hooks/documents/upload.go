@@ -75,7 +75,7 @@ func (f *feature) handleCreateUpload(e *core.RequestEvent) error {
 		errs["size"] = validation.NewError("validation_empty_file", "The file is empty.")
 	case in.Size > maxBytes:
 		errs["size"] = validation.NewError("validation_file_too_large", fmt.Sprintf(
-			"The file is %s; the limit is %d MB.", humanBytes(in.Size), tenant.GetInt("max_upload_mb")))
+			"The file is %s; the limit is %d MB.", HumanBytes(in.Size), tenant.GetInt("max_upload_mb")))
 	}
 	if err := validateMetadata(in.Title, in.Category, in.Tags, in.Description); err != nil {
 		var ve validation.Errors
@@ -99,7 +99,7 @@ func (f *feature) handleCreateUpload(e *core.RequestEvent) error {
 		if used+in.Size > quota {
 			return e.Error(http.StatusRequestEntityTooLarge, fmt.Sprintf(
 				"The storage quota of %s is used up: %s of %d MB used, and this file needs %s. Delete documents or ask IT to raise the quota.",
-				tenant.GetString("name"), humanBytes(used), tenant.GetInt("storage_quota_mb"), humanBytes(in.Size)), nil)
+				tenant.GetString("name"), HumanBytes(used), tenant.GetInt("storage_quota_mb"), HumanBytes(in.Size)), nil)
 		}
 	}
 
@@ -213,7 +213,7 @@ func (f *feature) handleComplete(e *core.RequestEvent) error {
 	}
 	if info.Size != int64(doc.GetInt("size")) {
 		return fail(fmt.Sprintf("The stored file has %s but %s were announced; the upload was incomplete or a different file was sent. Upload it again.",
-			humanBytes(info.Size), humanBytes(int64(doc.GetInt("size")))))
+			HumanBytes(info.Size), HumanBytes(int64(doc.GetInt("size")))))
 	}
 	head, err := f.Store.ReadHead(ctx, key, sniffBytes)
 	if err != nil {
@@ -253,7 +253,8 @@ func nameExt(name string) string {
 	return ""
 }
 
-func humanBytes(n int64) string {
+// HumanBytes writes a size the way people read it ("12.5 MB").
+func HumanBytes(n int64) string {
 	switch {
 	case n >= 1<<30:
 		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"counterpart/hooks/documents"
 )
 
 // totalsOrder and labels name the summary's totals in the order people read
@@ -216,7 +218,7 @@ func format(key string, v any) string {
 			if x == 0 && strings.HasPrefix(lower, "quota") {
 				return "no quota"
 			}
-			return humanBytes(x)
+			return documents.HumanBytes(int64(x))
 		case lower == "quota" && x == 0:
 			return "no quota"
 		case strings.HasSuffix(lower, "rate") || strings.HasSuffix(lower, "ratio"):
@@ -239,20 +241,6 @@ func format(key string, v any) string {
 		b, _ := json.Marshal(x)
 		return string(b)
 	}
-}
-
-// humanBytes writes a size the way people read it.
-func humanBytes(n float64) string {
-	units := []string{"bytes", "KB", "MB", "GB", "TB"}
-	i := 0
-	for n >= 1024 && i < len(units)-1 {
-		n /= 1024
-		i++
-	}
-	if i == 0 {
-		return fmt.Sprintf("%.0f %s", n, units[i])
-	}
-	return fmt.Sprintf("%.1f %s", n, units[i])
 }
 
 func sortedKeys[V any](m map[string]V) []string {
