@@ -59,7 +59,9 @@ type Finding struct {
 type Env struct {
 	// DataDir is the data directory actually used (the --dir flag included).
 	DataDir string
-	// Now is the clock.
+	// Now is the clock that certificate and backup ages are judged by. Network
+	// deadlines never use it: they run on the real clock, so that a test
+	// that pins Now to a date still gets a working connection.
 	Now func() time.Time
 	// Dial opens network connections (n8n, SMTP).
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
@@ -343,7 +345,7 @@ func checkSMTP(ctx context.Context, cfg *config.Config, env Env) []Finding {
 	if err != nil {
 		return []Finding{fail("smtp", "check smtp.host and smtp.port and the firewall", "cannot connect to %s: %v", addr, err)}
 	}
-	_ = conn.SetDeadline(env.Now().Add(env.Timeout))
+	_ = conn.SetDeadline(time.Now().Add(env.Timeout))
 	if s.TLS { // implicit TLS (port 465)
 		conn = tls.Client(conn, &tls.Config{ServerName: s.Host, MinVersion: tls.VersionTLS12})
 	}

@@ -137,6 +137,15 @@ func TestChecks(t *testing.T) {
 		{"SMTP without TLS", checkSMTP, func(t *testing.T, c *config.Config, _ *Env) {
 			c.SMTP.Host, c.SMTP.Port = smtpServer.Host, smtpServer.Port
 		}, Warn, "offers no TLS"},
+		// the injected clock is for ages only: network deadlines use the real one
+		{"SMTP with the clock a year behind", checkSMTP, func(t *testing.T, c *config.Config, e *Env) {
+			c.SMTP.Host, c.SMTP.Port = smtpServer.Host, smtpServer.Port
+			e.Now = func() time.Time { return time.Now().AddDate(-1, 0, 0) }
+		}, Warn, "offers no TLS"},
+		{"SMTP with the clock a year ahead", checkSMTP, func(t *testing.T, c *config.Config, e *Env) {
+			c.SMTP.Host, c.SMTP.Port = smtpServer.Host, smtpServer.Port
+			e.Now = func() time.Time { return time.Now().AddDate(1, 0, 0) }
+		}, Warn, "offers no TLS"},
 		{"SMTP down", checkSMTP, func(t *testing.T, c *config.Config, _ *Env) {
 			host, port, _ := net.SplitHostPort(deadAddr)
 			c.SMTP.Host = host
