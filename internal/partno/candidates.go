@@ -116,6 +116,9 @@ func Candidates(text string) []string {
 				if lettersOnly && (t.n > 2 || j-i < 2) {
 					break // a letter suffix ("AG") ends a join of 3+ groups
 				}
+				if lettersOnly && hasLower(text[t.start:t.end]) && !hasLower(text[lowerFrom(segs, i):segs[j-1].end]) {
+					break // "34 11 6 794 300 is …": a lower-case word after a number written without lower case
+				}
 				digits += t.digits
 				loneDigit := t.n == 1 && !lettersOnly
 				if !loneDigit && total >= minLen && digits > 0 && looksLike(text[s.start:t.end]) {
@@ -154,6 +157,26 @@ func Candidates(text string) []string {
 		scratchPool.Put(sc)
 	}
 	return out
+}
+
+// lowerFrom is where a join starting at segs[i] is looked at for lower
+// case: after a leading single letter ("a 000 420 47 20 in stock" has no
+// lower case of its own), else at its start.
+func lowerFrom(segs []segment, i int) int {
+	if segs[i].n == 1 && segs[i].letters == 1 && i+1 < len(segs) {
+		return segs[i+1].start
+	}
+	return segs[i].start
+}
+
+// hasLower reports whether s contains an ASCII lower-case letter.
+func hasLower(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 'a' && s[i] <= 'z' {
+			return true
+		}
+	}
+	return false
 }
 
 // canStartJoin reports whether segs[i] may begin a join across spaces.

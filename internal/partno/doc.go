@@ -54,4 +54,63 @@
 // in that case, when the first token is a complete part number on its own
 // ("04152-YZZA6 10 pcs"), that token is reported as well, right after the
 // joined form.
+//
+// # Brands and match keys
+//
+// Part numbers of different makes collide once separators are gone: a
+// 10-digit "0004204720" is a Mercedes-Benz number without its "A", a Toyota
+// base or another make's whole number. The brand is therefore always kept
+// beside a key, and the functions below never drop or merge it.
+//
+// [BrandOf] turns a brand name as files and people write it into a canonical
+// code: "Mercedes-Benz", "Mercedes", "MB", "Daimler" and "Benz" are
+// "MERCEDES"; "VW", "Volkswagen" and "VAG" "VW"; "Škoda" "SKODA"; "Cupra"
+// "SEAT"; "Vauxhall" "OPEL"; "Range Rover" "LAND ROVER"; "Mini", "Lexus" and
+// "Smart" stay apart from BMW, Toyota and Mercedes-Benz. Case, accents,
+// punctuation, legal forms ("AG", "GmbH & Co. KG", "S.p.A.") and words such
+// as "Motor" or "Original Teile" at the end do not matter. The table covers
+// the vehicle makes sold in Europe and the parts makers that appear in brand
+// columns (Bosch, Mahle, Mann-Filter, febi bilstein, Lemförder, Meyle, ...).
+// An unknown name is kept, upper-cased and tidied ("Brück & Söhne KG" →
+// "BRUCK & SOHNE").
+// [GuessBrand] names the make a number's shape belongs to, for files without
+// a brand column, and says nothing for shapes several makes share.
+//
+// [Keys] gives the primary key a part is stored under ([Normalize] of the
+// number) and its secondary keys, the forms counters ask by:
+//
+//	make                  number           secondary keys
+//	BMW, MINI             34116794300      6794300 (the last 7 digits)
+//	Mercedes-Benz         A0004204720      0004204720 (without the A)
+//	VW, Audi, Skoda, Seat 1K0698151A       1K0698151 (without the index)
+//	                      5G0853601A2ZZ    5G0853601, 5G0853601A (without colour)
+//	                      N91014302        none (standard hardware)
+//	Toyota, Lexus         044653347179     0446533471 (5-5 without the suffix)
+//	others                                 none
+//
+// [Probes] turns one number a person typed (a [Candidates] result) into the
+// keys to look up, most exact first, each marked as a probe of the primary
+// or the secondary keys and with the kind of match a hit gives: [MatchExact],
+// [MatchShort] (BMW's last 7, Mercedes-Benz without or with the "A") or
+// [MatchBase] (another or no VW index or colour, Toyota suffix). Probes work
+// both ways: "6794300" is looked up among the secondary keys (a file with
+// 11-digit BMW numbers), "34116794300" also as "6794300" among the primary
+// keys (a file that lists BMW by 7 digits). Probes after the first may hit
+// another make's part: [Mentions] finds the brands a question names
+// ("beim Benz", "what does the BMW 6794300 cost"), and the caller prefers
+// them and shows the brand and [Probe.KindFor] beside every match.
+//
+// When nothing matches, [Confusions] offers the misreadings and typing slips
+// of the number (O↔0, I↔1, L→1, S↔5, B↔8, Z↔2; one or two changes, a
+// bounded number, in a fixed order) for a "did you mean" that is labelled as
+// such; a number in no file is reported as not found, never answered with
+// the nearest other part. [Display] prints a number the way its brand does
+// ("34 11 6 794 300", "A 000 420 47 20", "1K0 698 151 A", "0 986 494 104",
+// "04152-YZZA6", "XS4Z-9G756-AA").
+//
+// Keys and Probes run for every row of an import and every lookup: Keys
+// allocates only the normalised key (when the number is not normalised) and
+// its slice of secondary keys, which share the key's memory; Probes
+// allocates only its result; BrandOf of a known name, GuessBrand and
+// Mentions of a text without brands do not allocate.
 package partno

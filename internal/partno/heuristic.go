@@ -246,13 +246,18 @@ func measureShape(n []byte) bool {
 	if d <= 2 && len(rest) == 3 && rest[0] == 'W' && rest[1] <= '9' && rest[2] <= '9' {
 		return true
 	}
-	// Dimension: digits X digits [X digits] [unit].
-	if len(rest) > 1 && rest[0] == 'X' && rest[1] <= '9' {
+	// Dimension: digits X digits [X digits] [unit], each at most 4 digits
+	// ("320X30", "1200X800X600"); a longer group is a part number with an X
+	// (VW "4X5 854 838 A").
+	if d <= 4 && len(rest) > 1 && rest[0] == 'X' && rest[1] <= '9' {
 		rest = rest[1:]
 		for range 2 {
 			k := 0
 			for k < len(rest) && rest[k] <= '9' {
 				k++
+			}
+			if k > 4 {
+				return false
 			}
 			rest = rest[k:]
 			if len(rest) > 1 && rest[0] == 'X' && rest[1] <= '9' {
