@@ -98,6 +98,14 @@ func sepDirective(head []byte) (byte, bool) {
 // A ";" list with decimal commas ("89,90") is thus read as ";"-separated
 // because the header line has no commas. Without any candidate it is ",".
 func detectDelimiter(head []byte) byte {
+	d, _, _ := scanDelimiter(head)
+	return d
+}
+
+// scanDelimiter is detectDelimiter that also returns on how many of the
+// scanned lines the chosen delimiter occurs its usual number of times
+// (0 when no candidate occurs at all) and how many lines were scanned.
+func scanDelimiter(head []byte) (delim byte, agree, lines int) {
 	if len(head) == streamBufferSize {
 		// Ignore the last, probably incomplete, line.
 		if i := bytes.LastIndexByte(head, '\n'); i > 0 {
@@ -107,7 +115,6 @@ func detectDelimiter(head []byte) byte {
 	var counts [len(csvDelimiters)][]int
 	var cur [len(csvDelimiters)]int
 	inQuote := false
-	lines := 0
 	endLine := func() {
 		for d := range csvDelimiters {
 			counts[d] = append(counts[d], cur[d])
@@ -144,7 +151,7 @@ func detectDelimiter(head []byte) byte {
 			best, bestLines, bestMode = dc, agree, mode
 		}
 	}
-	return best
+	return best, bestLines, lines
 }
 
 // modeOf returns the most frequent non-zero value and how often it occurs.

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -22,13 +23,31 @@ func (x *Extractor) extractXLSX(ra *randomAccess, em *emitter) (err error) {
 			err = newError(ErrUnreadable, fmt.Errorf("excelize: %v", p), "the spreadsheet could not be read: it may be damaged")
 		}
 	}()
-	limit := x.unzipLimit(ra.size)
-	opts := excelize.Options{
-		UnzipSizeLimit:    limit,
-		UnzipXMLSizeLimit: min(limit, xlsxXMLMemory),
-		TmpDir:            x.TempDir,
+	f, limit, err := x.openXLSX(ra, excelize.Options{})
+	if err != nil {
+		return err
 	}
+	defer f.Close()
+
+	if err := eachSheet(f, em.ctx, limit, func(sheet string) error { return x.extractSheet(f, sheet, em) }); err != nil {
+		return err
+	}
+	if em.stats.Chunks == 0 {
+		return newError(ErrNoText, nil, "no text found: the spreadsheet has no values")
+	}
+	return nil
+}
+
+// openXLSX opens a workbook with the Extractor's limits; opts may set
+// reading options such as ShortDatePattern. It returns the unzip limit
+// that applies, for messages.
+func (x *Extractor) openXLSX(ra *randomAccess, opts excelize.Options) (*excelize.File, int64, error) {
+	limit := x.unzipLimit(ra.size)
+	opts.UnzipSizeLimit = limit
+	opts.UnzipXMLSizeLimit = min(limit, xlsxXMLMemory)
+	opts.TmpDir = x.TempDir
 	var f *excelize.File
+	var err error
 	switch {
 	case ra.path != "":
 		f, err = excelize.OpenFile(ra.path, opts)
@@ -41,32 +60,9 @@ func (x *Extractor) extractXLSX(ra *randomAccess, em *emitter) (err error) {
 		if f != nil {
 			_ = f.Close()
 		}
-		return xlsxError(err, limit)
+		return nil, limit, xlsxError(err, limit)
 	}
-	defer f.Close()
-
-	sheets := f.GetSheetList()
-	read := 0
-	var lastErr error
-	for _, sheet := range sheets {
-		if err := x.extractSheet(f, sheet, em); err != nil {
-			var de *docError
-			var ee errEmit
-			if errors.As(err, &de) || errors.As(err, &ee) || em.ctx.Err() != nil {
-				return err
-			}
-			lastErr = err // a chart sheet or a damaged sheet: go on
-			continue
-		}
-		read++
-	}
-	if read == 0 && lastErr != nil {
-		return xlsxError(lastErr, limit)
-	}
-	if em.stats.Chunks == 0 {
-		return newError(ErrNoText, nil, "no text found: the spreadsheet has no values")
-	}
-	return nil
+	return f, limit, nil
 }
 
 // extractSheet chunks one worksheet.
@@ -95,6 +91,30 @@ func (x *Extractor) extractSheet(f *excelize.File, sheet string, em *emitter) er
 		return err
 	}
 	return t.finish()
+}
+
+// eachSheet calls read for every worksheet. A sheet that cannot be read (a
+// chart sheet, a damaged one) is passed over, unless no sheet can be read; a
+// document error, an error of the caller's and cancellation stop at once.
+func eachSheet(f *excelize.File, ctx context.Context, limit int64, read func(sheet string) error) error {
+	ok := 0
+	var lastErr error
+	for _, sheet := range f.GetSheetList() {
+		if err := read(sheet); err != nil {
+			var de *docError
+			var ee errEmit
+			if errors.As(err, &de) || errors.As(err, &ee) || ctx.Err() != nil {
+				return err
+			}
+			lastErr = err
+			continue
+		}
+		ok++
+	}
+	if ok == 0 && lastErr != nil {
+		return xlsxError(lastErr, limit)
+	}
+	return nil
 }
 
 // xlsxError turns an excelize error into a message for people.
