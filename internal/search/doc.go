@@ -20,7 +20,8 @@
 //
 // Every token is prefixed with the tenant's key (see tenantKey: the bytes
 // of the tenant id in hexadecimal written with consonants, then "x"), and
-// the key alone is the row's token in the tenant column. A chunk of tenant
+// the key alone is the row's token in the tenant column; a chunk of table
+// rows has the tag key+"-t" there as well (see Table rows). A chunk of tenant
 // "k7" about an "Ölfilter" is indexed as the token "6c37xÖlfilter" (folded
 // and stemmed by the tokenizer to "6c37xolfilt"). Words are split in Go
 // (letters, digits and combining marks; "ß" spelt "ss", soft hyphens
@@ -92,6 +93,77 @@
 // "ORDER BY rowid DESC LIMIT 1000" inside the FTS5 query and the bm25
 // ORDER BY outside.
 //
+// # Table rows
+//
+// The extractor renders a spreadsheet or CSV row as one line "Header: value
+// | Header: value", up to 20 rows a chunk. A chunk is tabular when at least
+// half of its non-empty lines are such rows: three or more cells separated
+// by " | ", or two in a line of at most 200 bytes (see isTabular; a long
+// line of prose with one "|" in it is not a row). [IndexChunks] tags a
+// tabular chunk with the token key+"-t" in the tenant column. No word of a
+// question can be that token (words never contain "-"), and the key alone
+// still marks the row for [RemoveTenant].
+//
+// A 20,000-row price list is a thousand chunks with "Golf" and "brake" in
+// nearly every one, and bm25 ranks them above the bulletin that answers
+// "brake pads for a Golf": the bulletin came after twenty price-list
+// passages. A free-text search (one in which no part number was found)
+// therefore keeps rows from crowding out prose: of its first n passages at
+// most 2n/5, rounded up, are tabular (1 of the first 2, 2 of the first 5,
+// 4 of the first 10) while prose that matches is left; within that quota a
+// row that outranks the prose keeps its place, and when the prose runs out
+// the rows follow, so a tenant with only price lists still gets its rows
+// (see spreadTabular). Part-number searches are ordered as before: the
+// chunks with the number first, whatever they are.
+//
+// Ranking prose and rows in two FTS5 queries doubled the cost of free text
+// (each query reads the doclists of all candidates again), so there is
+// still one query; it returns the best 4×limit candidates instead of limit
+// (the same rows are ranked; returning more of them is most of the 3% that
+// free text lost, see Performance). Whether a candidate is tabular is read
+// from its chunk text, which the first limit candidates are read for
+// anyway; more candidates are read, limit at a time, only while the best
+// ones hold more rows than the quota (a few percent of the benchmark's
+// questions). Only when all 4×limit candidates leave too little prose and
+// more may match does Search ask the index for the best prose alone, the
+// same expression with "NOT tenant:key-t" (6 of the benchmark's 1,800
+// free-text searches): that finds a bulletin that the newest 1,000
+// candidates, all rows of a price list uploaded later, left out. Chunks indexed before the tag existed
+// are still told apart by their text among the 4×limit candidates; prose
+// further down needs them indexed again ([IndexChunks] of their rowids and
+// texts).
+//
+// # Snippets
+//
+// Snippets are cut in Go from the chunk text. For prose: about 240
+// characters around the part number as written (found by normalising the
+// text) or around the stretch with the most query words, on word
+// boundaries, with "…" where cut.
+//
+// A chunk of spreadsheet rows (Passage.Row > 0) or of table rows is shown
+// as whole rows, one per line, never a row cut in the middle nor two rows
+// run together, so that a price is read with the part number on its line:
+// the matching row, then rows after and before it in turn, up to 400
+// characters, with a line "…" for rows left out. The matching row is the
+// one with the part number (where several have it, the one with the most
+// query words, then the one where the number is written whole and nearest
+// the start of the row, its part-number column), otherwise the one with
+// the most different query words. When more than one row is shown it
+// begins with [MatchedRow], "▶ ":
+//
+//	…
+//	Teilenummer: 1K0 698 151 | Bezeichnung: Bremsscheibe | UPE: 852,50
+//	▶ Teilenummer: 1K0 698 151 A | Bezeichnung: Bremsbelagsatz | UPE: 89,50
+//	Teilenummer: 1K0 698 151 B | Bezeichnung: Bremsbelagsatz | UPE: 64,10
+//	…
+//
+// The triangle is plain text, left alone by Markdown and by the chat's
+// escaping, and reads the same in a quoted line ("> ▶ …"); a row of a
+// document that begins with it is shown with "▷" instead, so no row can
+// pass for the match. A matching row longer than 400 characters is shown
+// alone, cut to whole cells around the match ("… | UPE: 89,50 | Pfand:
+// 25,00 | …"), and only when the matching cells alone are longer, to words.
+//
 // # Performance
 //
 // BenchmarkSearch builds 1,000,000 generated catalog, price-list and
@@ -99,11 +171,20 @@
 // minutes on two cores, and runs 300 questions and 300 part-number lookups
 // in other spellings against random tenants, through Search with
 // PocketBase's connection settings. Measured on a shared two-core machine
-// (load average about 6), per query:
+// (load average about 5), per query, the median of six runs:
 //
 //	                 wall p50   wall p95   CPU p50   CPU p95
-//	free text          8.8 ms    22 ms      6.8 ms   10.9 ms
-//	part number        0.57 ms    1.0 ms    0.56 ms   0.98 ms
+//	free text          4.3 ms     8.8 ms    4.2 ms    7.3 ms
+//	part number        0.46 ms    0.80 ms   0.46 ms   0.76 ms
+//
+// Keeping rows from crowding out prose (see Table rows) made free text
+// about 3% slower: CPU median 4.0 to 4.2 ms in alternating runs of the
+// code before and after, and 3% in mean, median and p95 when both ran
+// query by query on the same index; most of it is returning 4×limit
+// candidates instead of limit from the ranked query. The p95 of single
+// runs varies between 5.6 and 7.9 ms either way. Part-number lookups did
+// not change. The price-list passages among the first five fell from 0.44
+// to 0.34 a question; the benchmark's price lists seldom crowd out prose.
 //
 // With a single tenant column and "tenant:t<id> AND (...)" free text took
 // 115 ms at the median. Each of the following was measured on the same
@@ -116,8 +197,4 @@
 // index into one segment per table (about 20 s per million chunks); it
 // halves part-number lookups (CPU p50 0.3 ms) and shortens free text
 // somewhat.
-//
-// Snippets are cut in Go from the chunk text: about 240 characters around
-// the part number as written (found by normalising the text) or around the
-// stretch with the most query words, on word boundaries, with "…" where cut.
 package search

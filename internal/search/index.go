@@ -29,11 +29,13 @@ type Chunk struct {
 }
 
 // IndexChunks adds chunks to the full-text index: their words to
-// chunks_fts and their part numbers to chunks_parts_fts. The part numbers
-// are the candidates [partno.Candidates] finds plus every whitespace token
-// that [partno.LooksLikePartNumber] accepts, normalised, so "12345-ABC 01",
-// "12345abc01" and "12345.ABC.01" all index as "12345ABC01". Indexing a
-// rowid again replaces its earlier entry.
+// chunks_fts and their part numbers to chunks_parts_fts. A chunk of table
+// rows is tagged in the tenant column, so that a free-text search can tell
+// it from prose (see "Table rows" in the package documentation). The part
+// numbers are the candidates [partno.Candidates] finds plus every
+// whitespace token that [partno.LooksLikePartNumber] accepts, normalised,
+// so "12345-ABC 01", "12345abc01" and "12345.ABC.01" all index as
+// "12345ABC01". Indexing a rowid again replaces its earlier entry.
 //
 // The statements are prepared once per call, so callers should pass
 // batches of a few hundred chunks, inside the transaction that inserts the
@@ -70,7 +72,11 @@ func IndexChunks(db dbx.Builder, chunks []Chunk) (err error) {
 		c := &chunks[i]
 		key := tenantKey(c.Tenant)
 		buf = appendTextTokens(buf[:0], key, c.Text)
-		textParams["rowid"], textParams["text"], textParams["tenant"] = c.RowID, string(buf), key
+		tenantTokens := key
+		if isTabular(c.Text) {
+			tenantTokens = key + " " + tabularTag(key)
+		}
+		textParams["rowid"], textParams["text"], textParams["tenant"] = c.RowID, string(buf), tenantTokens
 		if _, err := textQ.Bind(textParams).Execute(); err != nil {
 			return fmt.Errorf("index chunk %d: %w", c.RowID, err)
 		}

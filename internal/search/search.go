@@ -36,6 +36,11 @@ type Passage struct {
 	// Snippet is about 240 characters of the chunk text around the best
 	// match, cut on word boundaries with "…" where cut. It is plain text,
 	// not HTML: the caller escapes it.
+	//
+	// A tabular chunk (spreadsheet rows, see the package documentation)
+	// is shown as whole rows instead, one per line, about 400 characters
+	// at most, with a line "…" where rows are left out. When it shows more
+	// than one row, the row that matches begins with [MatchedRow].
 	Snippet string
 	// Score is the relevance, higher is better; passages are ordered by
 	// ExactPart, then Score. For a free-text hit it is minus the bm25 rank
@@ -61,6 +66,9 @@ type hit struct {
 	rowid int64
 	score float64
 	exact bool
+	// tabular reports that the chunk is table rows (see isTabular). It is
+	// only known for the hits spreadHits has read.
+	tabular bool
 }
 
 // Search returns up to limit passages of the tenant's chunks that match
@@ -74,7 +82,10 @@ type hit struct {
 // The remaining words are searched as free text: each word is quoted and
 // the words are combined with OR, ranked with bm25, so a chunk with only
 // some of the words is found and chunks with more and rarer words rank
-// higher. The query text never reaches FTS5 unquoted.
+// higher. The query text never reaches FTS5 unquoted. When no part number
+// is found, chunks of table rows (price lists) do not crowd out prose: at
+// most 2 of the first 5 passages are rows while matching prose is left
+// (see "Table rows" in the package documentation).
 func Search(ctx context.Context, db dbx.Builder, tenant, query string, limit int) ([]Passage, error) {
 	if tenant == "" {
 		return nil, ErrNoTenant
@@ -101,7 +112,10 @@ func Search(ctx context.Context, db dbx.Builder, tenant, query string, limit int
 		}
 	}
 	terms := q.terms
-	if len(hits) == 0 {
+	// Without a part-number hit the search is free text, where table rows
+	// must not crowd out prose (see spreadTabular).
+	freeText := len(hits) == 0
+	if freeText {
 		// No part number found: its pieces may still be words of the text.
 		for _, p := range q.pieces {
 			if len(terms) < maxTerms && !containsString(terms, p) {
@@ -109,9 +123,14 @@ func Search(ctx context.Context, db dbx.Builder, tenant, query string, limit int
 			}
 		}
 	}
+	var plan textPlan
 	if len(terms) > 0 {
+		want := limit
+		if freeText {
+			want = spreadDepth * limit // candidates for spreadHits
+		}
 		var err error
-		if hits, err = searchText(ctx, db, key, terms, hits, limit); err != nil {
+		if hits, plan, err = searchText(ctx, db, key, terms, hits, limit, want); err != nil {
 			return nil, err
 		}
 	}
@@ -124,21 +143,39 @@ func Search(ctx context.Context, db dbx.Builder, tenant, query string, limit int
 		}
 		return cmp.Compare(b.score, a.score)
 	})
-	if len(hits) > limit {
-		hits = hits[:limit]
-	}
 	if len(hits) == 0 {
 		return nil, nil
 	}
-	return loadPassages(ctx, db, tenant, hits, terms, q.parts)
+	chunks := make(map[int64]*chunkRow, min(len(hits), limit))
+	var err error
+	if freeText {
+		hits, err = spreadHits(ctx, db, tenant, key, hits, plan, limit, chunks)
+	} else {
+		hits = hits[:min(len(hits), limit)]
+		err = loadChunks(ctx, db, tenant, hits, chunks)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return passages(hits, chunks, terms, q.parts), nil
 }
 
 // textBM25 ranks chunks_fts rows on the text column only: the tenant
 // column matches every row of the tenant, so it has weight 0.
 const textBM25 = "bm25(" + textTable + ", 1.0, 0.0)"
 
-// searchText appends the best free-text hits for terms to hits, until
-// there are limit hits.
+// textPlan is how searchText found its hits, so that spreadHits can look
+// for more prose the same way.
+type textPlan struct {
+	// exprs are the MATCH expressions searchText ran, in order.
+	exprs []string
+	// full reports that an expression found as many rows as were asked
+	// for, so that more rows may match.
+	full bool
+}
+
+// searchText appends the best free-text hits for terms to hits: up to
+// want of them, from as many expressions as it takes to have limit hits.
 //
 // It first counts, for each term, the tenant's chunks containing it (up to
 // maxScored). Absent terms are dropped. The rarest terms, as many as keep
@@ -147,12 +184,13 @@ const textBM25 = "bm25(" + textTable + ", 1.0, 0.0)"
 // OR tenant:key)", where the tenant token is true for every row of the
 // tenant. When even the rarest term is common, chunks containing all the
 // terms are looked for first.
-func searchText(ctx context.Context, db dbx.Builder, key string, terms []string, hits []hit, limit int) ([]hit, error) {
+func searchText(ctx context.Context, db dbx.Builder, key string, terms []string, hits []hit, limit, want int) ([]hit, textPlan, error) {
+	var plan textPlan
 	counts := []int{1}
 	if len(terms) > 1 {
 		var err error
 		if counts, err = termCounts(ctx, db, key, terms); err != nil {
-			return nil, err
+			return nil, plan, err
 		}
 	}
 	type termCount struct {
@@ -166,7 +204,7 @@ func searchText(ctx context.Context, db dbx.Builder, key string, terms []string,
 		}
 	}
 	if len(present) == 0 {
-		return hits, nil
+		return hits, plan, nil
 	}
 	slices.SortStableFunc(present, func(a, b termCount) int { return cmp.Compare(a.count, b.count) })
 	var selecting, scoring []string
@@ -196,17 +234,25 @@ func searchText(ctx context.Context, db dbx.Builder, key string, terms []string,
 		if len(hits) >= limit {
 			break
 		}
-		more, err := rankedRowids(ctx, db, textTable, textBM25, expr, limit+len(hits))
+		more, err := rankedRowids(ctx, db, textTable, textBM25, expr, want+len(hits))
 		if err != nil {
-			return nil, err
+			return nil, plan, err
 		}
-		for _, h := range more {
-			if !slices.ContainsFunc(hits, func(o hit) bool { return o.rowid == h.rowid }) {
-				hits = append(hits, h)
-			}
+		plan.exprs = append(plan.exprs, expr)
+		plan.full = plan.full || len(more) == want+len(hits)
+		hits = appendNew(hits, more)
+	}
+	return hits, plan, nil
+}
+
+// appendNew appends the hits of more whose rowid is not in hits yet.
+func appendNew(hits, more []hit) []hit {
+	for _, h := range more {
+		if !slices.ContainsFunc(hits, func(o hit) bool { return o.rowid == h.rowid }) {
+			hits = append(hits, h)
 		}
 	}
-	return hits, nil
+	return hits
 }
 
 // termCounts returns for each term the number of the tenant's chunks that
@@ -271,13 +317,25 @@ func rankedRowids(ctx context.Context, db dbx.Builder, table, score, match strin
 	return hits, nil
 }
 
-// loadPassages reads the chunk rows of hits and builds the passages, in the
-// order of hits. Rows of another tenant are dropped (the index is checked
-// against the chunks table, not trusted).
-func loadPassages(ctx context.Context, db dbx.Builder, tenant string, hits []hit, terms, parts []string) ([]Passage, error) {
-	ids := make([]string, len(hits))
-	for i, h := range hits {
-		ids[i] = strconv.FormatInt(h.rowid, 10)
+// chunkRow is a chunk read from the chunks table.
+type chunkRow struct {
+	p    Passage
+	text string
+}
+
+// loadChunks reads the chunk rows of hits that are not in chunks yet into
+// chunks, by rowid. Rows of another tenant are left out (the index is
+// checked against the chunks table, not trusted), and so are rowids
+// without a chunk row (stale index entries).
+func loadChunks(ctx context.Context, db dbx.Builder, tenant string, hits []hit, chunks map[int64]*chunkRow) error {
+	ids := make([]string, 0, len(hits))
+	for _, h := range hits {
+		if _, ok := chunks[h.rowid]; !ok {
+			ids = append(ids, strconv.FormatInt(h.rowid, 10))
+		}
+	}
+	if len(ids) == 0 {
+		return nil
 	}
 	// The tenant is compared here, not in SQL: with "tenant = ?" in the
 	// WHERE clause SQLite may walk the tenant's index instead of looking up
@@ -286,49 +344,50 @@ func loadPassages(ctx context.Context, db dbx.Builder, tenant string, hits []hit
 		`CAST("row" AS INTEGER), sheet, text FROM chunks WHERE rowid IN (` + strings.Join(ids, ",") + `)`).
 		WithContext(ctx).Rows()
 	if err != nil {
-		return nil, fmt.Errorf("load chunks: %w", err)
+		return fmt.Errorf("load chunks: %w", err)
 	}
 	defer rows.Close()
-	type chunkRow struct {
-		p    Passage
-		text string
-	}
-	byRowid := make(map[int64]*chunkRow, len(hits))
 	for rows.Next() {
 		var rowid int64
 		var rowTenant string
 		c := new(chunkRow)
 		if err := rows.Scan(&rowid, &rowTenant, &c.p.ChunkID, &c.p.Document, &c.p.Ordinal, &c.p.Page, &c.p.Row, &c.p.Sheet, &c.text); err != nil {
-			return nil, fmt.Errorf("load chunks: %w", err)
+			return fmt.Errorf("load chunks: %w", err)
 		}
 		if rowTenant == tenant {
-			byRowid[rowid] = c
+			chunks[rowid] = c
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("load chunks: %w", err)
+		return fmt.Errorf("load chunks: %w", err)
 	}
+	return nil
+}
+
+// passages builds the passages of hits, in their order, from their chunk
+// rows; hits without one are left out. Exact part hits, which come first,
+// are ordered by their new score (see [Passage.Score]).
+func passages(hits []hit, chunks map[int64]*chunkRow, terms, parts []string) []Passage {
 	out := make([]Passage, 0, len(hits))
 	for _, h := range hits {
-		c := byRowid[h.rowid]
+		c := chunks[h.rowid]
 		if c == nil {
 			continue // stale index entry or another tenant's chunk
 		}
 		p := c.p
 		p.Score, p.ExactPart = h.score, h.exact
 		if h.exact {
-			p.Snippet = snippet(c.text, terms, parts)
+			p.Snippet = passageSnippet(c.text, p.Row, terms, parts)
 			p.Score = float64(countTerms(c.text, terms)) + h.score/(1+h.score)
 		} else {
-			p.Snippet = snippet(c.text, terms, nil)
+			p.Snippet = passageSnippet(c.text, p.Row, terms, nil)
 		}
 		out = append(out, p)
 	}
-	// Exact part hits come first; order them by their new score.
 	exact := 0
 	for exact < len(out) && out[exact].ExactPart {
 		exact++
 	}
 	slices.SortStableFunc(out[:exact], func(a, b Passage) int { return cmp.Compare(b.Score, a.Score) })
-	return out, nil
+	return out
 }

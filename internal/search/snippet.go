@@ -230,20 +230,23 @@ func wordSpans(text string) []span {
 
 // cutAround returns about snippetLen characters of text around focus, cut
 // on word boundaries, with white space collapsed and "…" where cut.
-func cutAround(text string, focus span) string {
-	if utf8.RuneCountInString(text) <= snippetLen {
+func cutAround(text string, focus span) string { return cutAroundN(text, focus, snippetLen) }
+
+// cutAroundN is cutAround for n characters.
+func cutAroundN(text string, focus span, n int) string {
+	if utf8.RuneCountInString(text) <= n {
 		return collapseSpace(text)
 	}
 	// Centre the window on the focus, in characters.
 	focusLen := utf8.RuneCountInString(text[focus.start:focus.end])
 	start := focus.start
-	if focusLen < snippetLen {
-		start = backRunes(text, focus.start, (snippetLen-focusLen)/2)
+	if focusLen < n {
+		start = backRunes(text, focus.start, (n-focusLen)/2)
 	}
-	end := forwardRunes(text, start, snippetLen)
+	end := forwardRunes(text, start, n)
 	if end == len(text) {
 		// Near the end: use the whole window before it.
-		start = backRunes(text, len(text), snippetLen)
+		start = backRunes(text, len(text), n)
 	}
 	// Move inwards to word boundaries, unless that would cut the focus.
 	if start > 0 && inWord(text, start) {
