@@ -24,6 +24,7 @@ import (
 	"counterpart/hooks/ingest"
 	"counterpart/hooks/jobs"
 	"counterpart/hooks/monitoring"
+	"counterpart/hooks/parts"
 	"counterpart/hooks/reports"
 	"counterpart/hooks/security"
 	"counterpart/hooks/tenancy"
@@ -54,6 +55,8 @@ func Register(app core.App, cfg *config.Config) error {
 	}
 	queue := jobs.Register(app, jobs.Options{Workers: cfg.Jobs.Workers, MaxAttempts: cfg.Jobs.MaxAttempts, BaseBackoff: cfg.Jobs.Backoff})
 	documents.Register(app, documents.Deps{Store: store, LocalStore: local, Queue: queue})
+	// price files and catalogs as structured parts data, imported once a document is ready
+	parts.Register(app, parts.Deps{Store: store, Queue: queue})
 	reports.Register(app, reports.Deps{Queue: queue, UsageCSV: analytics.WriteUsageCSV, Summary: reports.SummaryOf(analytics.Summarize)})
 	// metrics and the deep health check (mon instruments the n8n clients below); alerts to IT
 	mon := monitoring.Register(app, monitoring.Deps{Config: cfg.Monitoring, Queue: queue, Store: store, N8N: cfg.N8N})

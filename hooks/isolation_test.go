@@ -654,8 +654,9 @@ func attackRoute(t *testing.T, r api.Route, probe routeProbe) {
 	probe.crossTenant(t, app, srv, a, b)
 }
 
-// makeDocument stores a small ready document of tenant, file included.
-func makeDocument(t *testing.T, app core.App, tenant *core.Record) *core.Record {
+// makeDocument stores a small ready document of tenant, file included, with
+// the fields given set before it is first saved.
+func makeDocument(t *testing.T, app core.App, tenant *core.Record, fields ...map[string]any) *core.Record {
 	col, err := app.FindCollectionByNameOrId("documents")
 	must(t, err)
 	doc := core.NewRecord(col)
@@ -671,6 +672,11 @@ func makeDocument(t *testing.T, app core.App, tenant *core.Record) *core.Record 
 	doc.Set("size", len(body))
 	doc.Set("storage_key", key)
 	doc.Set("status", "ready")
+	for _, f := range fields {
+		for k, v := range f {
+			doc.Set(k, v)
+		}
+	}
 	must(t, app.Save(doc))
 	return doc
 }
@@ -828,21 +834,7 @@ func makeIndexedDocument(t *testing.T, app core.App, tenant *core.Record) *core.
 // never reads tenant A's passages, and sign-in tokens are no search tokens.
 func searchToolProbe(method string) routeProbe {
 	call := func(t *testing.T, srv *httptest.Server, token string) (int, string) {
-		var body io.Reader
-		u := srv.URL + "/api/n8n/search?query=04152-YZZA6"
-		if method == "POST" {
-			u, body = srv.URL+"/api/n8n/search", strings.NewReader(`{"query":"04152-YZZA6"}`)
-		}
-		req, _ := http.NewRequest(method, u, body)
-		req.Header.Set("Content-Type", "application/json")
-		if token != "" {
-			req.Header.Set("Authorization", token)
-		}
-		res, err := http.DefaultClient.Do(req)
-		must(t, err)
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		return res.StatusCode, string(b)
+		return callTool(t, srv, method, "/api/n8n/search", "query=04152-YZZA6", `{"query":"04152-YZZA6"}`, token)
 	}
 	return routeProbe{
 		sample: func(app core.App, a *core.Record) (string, string, any) {
@@ -869,6 +861,26 @@ func searchToolProbe(method string) routeProbe {
 			}
 		},
 	}
+}
+
+// callTool calls an n8n tool route as n8n's HTTP Request tool does: GET
+// with query, or POST with the JSON body, and token as the Authorization header.
+func callTool(t *testing.T, srv *httptest.Server, method, path, query, body, token string) (int, string) {
+	var rd io.Reader
+	u := srv.URL + path + "?" + query
+	if method == "POST" {
+		u, rd = srv.URL+path, strings.NewReader(body)
+	}
+	req, _ := http.NewRequest(method, u, rd)
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	must(t, err)
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
 }
 
 // TestIsolationMatrixOwnerOnly attacks the owner-only collections from the

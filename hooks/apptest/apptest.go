@@ -252,7 +252,13 @@ func UseSMTP(t testing.TB, app *tests.TestApp, host string, port int) {
 // the completed document.
 func Upload(t testing.TB, srv *httptest.Server, token, name, contentType string, body []byte) string {
 	t.Helper()
-	res := Do(t, srv, "POST", "/api/documents/uploads", token, map[string]any{"name": name, "type": contentType, "size": len(body)})
+	return UploadAs(t, srv, token, name, contentType, "", body)
+}
+
+// UploadAs is Upload with the document's category (e.g. "price_list").
+func UploadAs(t testing.TB, srv *httptest.Server, token, name, contentType, category string, body []byte) string {
+	t.Helper()
+	res := Do(t, srv, "POST", "/api/documents/uploads", token, map[string]any{"name": name, "type": contentType, "size": len(body), "category": category})
 	if res.Status != 201 {
 		t.Fatalf("start upload %s: %d %s", name, res.Status, res.Body)
 	}

@@ -194,6 +194,12 @@ func newClient(connect time.Duration, parallel int) *http.Client {
 	}}
 }
 
+// Tool routes n8n agents call with the per-answer token.
+const (
+	SearchToolPath = "/api/n8n/search"
+	PartsToolPath  = "/api/n8n/parts/lookup"
+)
+
 // Routes lists the chat feature's custom routes.
 func (f *feature) Routes() []api.Route {
 	return []api.Route{
@@ -207,10 +213,14 @@ func (f *feature) Routes() []api.Route {
 			Summary: "thumbs up or down, with an optional comment, on an answer", Handler: f.handleFeedback},
 		{Method: "GET", Path: "/api/search", Access: api.Member,
 			Summary: "search the caller's tenant's documents: passages with titles and download routes", Handler: f.handleSearch},
-		{Method: "GET", Path: "/api/n8n/search", Access: api.N8N,
+		{Method: "GET", Path: SearchToolPath, Access: api.N8N,
 			Summary: "the search tool of n8n agents, with the per-answer token", Handler: f.handleToolSearch},
-		{Method: "POST", Path: "/api/n8n/search", Access: api.N8N,
+		{Method: "POST", Path: SearchToolPath, Access: api.N8N,
 			Summary: "the search tool of n8n agents, with the per-answer token (query in a JSON body)", Handler: f.handleToolSearch},
+		{Method: "GET", Path: PartsToolPath, Access: api.N8N,
+			Summary: "the lookup_part tool of n8n agents: part cards from the tenant's price files, with the per-answer token", Handler: f.handleToolParts},
+		{Method: "POST", Path: PartsToolPath, Access: api.N8N,
+			Summary: "the lookup_part tool of n8n agents (query in a JSON body)", Handler: f.handleToolParts},
 	}
 }
 

@@ -1,6 +1,8 @@
 package chat
 
 import (
+	"counterpart/hooks/parts"
+
 	"bufio"
 	"bytes"
 	"context"
@@ -57,6 +59,7 @@ type outcome struct {
 	tokensOut     int
 	claimed       []n8n.Source     // sources n8n sent: checked before use
 	passages      []search.Passage // the passages of a retrieval-only answer
+	parts         []parts.Match    // the part cards of a retrieval-only answer
 	retrievalOnly bool
 }
 
@@ -99,7 +102,9 @@ func (f *feature) finalize(g *generation, answer *core.Record, out outcome) {
 		answer.Set("first_token_ms", g.firstToken.Sub(g.started).Milliseconds())
 	}
 	answer.Set("retrieval_only", out.retrievalOnly)
-	answer.Set("sources", f.sources(g.tenant, out.passages, g.recordedPassages(), out.claimed))
+	cards := mergeParts(out.parts, g.recordedParts())
+	answer.Set("parts", cards)
+	answer.Set("sources", f.sources(g.tenant, partPassages(cards), out.passages, g.recordedPassages(), out.claimed))
 	err := f.app.RunInTransaction(func(tx core.App) error {
 		if err := tx.Save(answer); err != nil {
 			return err
@@ -119,6 +124,7 @@ func (f *feature) finalize(g *generation, answer *core.Record, out outcome) {
 			answer.Set("status", StatusFailed)
 			answer.Set("error", msgInternal)
 			answer.Set("sources", []Source{})
+			answer.Set("parts", []parts.Match{})
 			err = f.app.Save(answer)
 		}
 	}

@@ -1,6 +1,8 @@
 package chat
 
 import (
+	"counterpart/hooks/parts"
+
 	"context"
 	"errors"
 	"strings"
@@ -125,6 +127,8 @@ type generation struct {
 	mu       sync.Mutex
 	text     strings.Builder
 	recorded []search.Passage
+	// parts are the part cards the parts tool returned for this answer
+	parts    []parts.Match
 	subs     map[chan struct{}]struct{}
 	finished bool
 	final    *core.Record
@@ -212,6 +216,19 @@ func (g *generation) recordedPassages() []search.Passage {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return append([]search.Passage(nil), g.recorded...)
+}
+
+// recordParts remembers the part matches the parts tool returned, once each.
+func (g *generation) recordParts(ms []parts.Match) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.parts = mergeParts(g.parts, ms)
+}
+
+func (g *generation) recordedParts() []parts.Match {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return append([]parts.Match(nil), g.parts...)
 }
 
 // finish publishes the final record (nil when it could not be saved) and

@@ -25,6 +25,8 @@ type ChatRequest struct {
 	ConversationID string        `json:"conversationId"`
 	MessageID      string        `json:"messageId"`
 	SearchTool     SearchTool    `json:"searchTool"`
+	// PartsTool is the lookup_part tool: the same token, the parts lookup route.
+	PartsTool SearchTool `json:"partsTool"`
 }
 
 // ChatUser is who asks.
@@ -51,7 +53,11 @@ type SearchTool struct {
 // instruction follows the tenant's own system prompt.
 const instruction = "You are Counterpart, the parts-counter assistant of %s. Answer from the dealership's documents: " +
 	"call the search tool with the part numbers and key words of the question, and cite every passage you use with " +
-	"its document title and page or row. If the documents do not answer the question, say so instead of guessing."
+	"its document title and page or row. If the documents do not answer the question, say so instead of guessing. " +
+	"When the question names a part number, call the lookup_part tool with it first: quote prices, core charges, " +
+	"pack quantities and supersessions only from that tool's answer, name the part to order (current) when the number " +
+	"is superseded, cite the price file and row, and when the tool lists the number as not found, say it is not in the " +
+	"dealership's price files; never give the price of a similar number as the price of the one asked for."
 
 // maxHistoryRunes bounds each earlier message sent as history.
 const maxHistoryRunes = 4000
@@ -109,7 +115,8 @@ func (f *feature) chatRequest(g *generation) ([]byte, error) {
 		History:        f.history(g),
 		ConversationID: g.conversation,
 		MessageID:      g.id,
-		SearchTool:     SearchTool{URL: strings.TrimRight(f.PublicURL, "/") + "/api/n8n/search", Method: "POST", Token: token},
+		SearchTool:     SearchTool{URL: strings.TrimRight(f.PublicURL, "/") + SearchToolPath, Method: "POST", Token: token},
+		PartsTool:      SearchTool{URL: strings.TrimRight(f.PublicURL, "/") + PartsToolPath, Method: "POST", Token: token},
 	})
 }
 

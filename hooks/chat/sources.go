@@ -6,6 +6,9 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"counterpart/hooks/documents"
+	"counterpart/hooks/parts"
+
 	"counterpart/internal/n8n"
 	"counterpart/internal/search"
 
@@ -32,7 +35,7 @@ type Source struct {
 }
 
 // DownloadRoute is the route of a document's download link.
-func DownloadRoute(document string) string { return "/api/documents/" + document + "/download" }
+func DownloadRoute(document string) string { return documents.DownloadRoute(document) }
 
 // docInfo is what a reference shows of its document.
 type docInfo struct{ title string }
@@ -52,24 +55,23 @@ func (f *feature) documents(tenant string, ids []string) map[string]docInfo {
 		if r.GetString("tenant") != tenant {
 			continue
 		}
-		title := r.GetString("title")
-		if title == "" {
-			title = r.GetString("filename")
-		}
-		out[r.Id] = docInfo{title: title}
+		out[r.Id] = docInfo{title: documents.Title(r)}
 	}
 	return out
 }
 
-// sources builds an answer's references: the passages of a retrieval-only
-// answer, the passages the search tool returned for it, then the sources n8n
+// sources builds an answer's references: the price-file rows of its part
+// cards, the passages of a retrieval-only answer, the passages the search tool returned for it, then the sources n8n
 // claims, each kept only if its document is the tenant's and still exists;
 // duplicates (same document and place) once; at most MaxSources.
-func (f *feature) sources(tenant string, retrieved, recorded []search.Passage, claimed []n8n.Source) []Source {
+func (f *feature) sources(tenant string, rows, retrieved, recorded []search.Passage, claimed []n8n.Source) []Source {
 	if len(claimed) > 5*MaxSources {
 		claimed = claimed[:5*MaxSources]
 	}
 	var ids []string
+	for _, p := range rows {
+		ids = append(ids, p.Document)
+	}
 	for _, p := range retrieved {
 		ids = append(ids, p.Document)
 	}
@@ -98,7 +100,7 @@ func (f *feature) sources(tenant string, retrieved, recorded []search.Passage, c
 		s.Snippet = textcut.Clip(strings.TrimSpace(s.Snippet), maxSnippetBytes)
 		out = append(out, s)
 	}
-	for _, ps := range [][]search.Passage{retrieved, recorded} {
+	for _, ps := range [][]search.Passage{rows, retrieved, recorded} {
 		for _, p := range ps {
 			add(Source{Document: p.Document, Page: p.Page, Row: p.Row, Sheet: p.Sheet, Snippet: p.Snippet})
 		}
@@ -129,14 +131,31 @@ const (
 	RetrievalLabel = "No AI model is connected; these are the best matching passages from your documents:"
 	FallbackLabel  = "The AI assistant is not available right now (n8n could not answer); these are the best matching passages from your documents:"
 	retrievalNone  = "No AI model is connected, and no passage of your documents matches this question. Try other words or a part number."
-	fallbackNone   = "The AI assistant is not available right now (n8n could not answer), and no passage of your documents matches this question. Try again later."
+	// RetrievalPartsLabel leads a retrieval-only answer with part cards.
+	RetrievalPartsLabel = "No AI model is connected; from your price files:"
+	FallbackPartsLabel  = "The AI assistant is not available right now (n8n could not answer); from your price files:"
+	// PassagesLabel introduces the passages after the part cards.
+	PassagesLabel = "Passages of your other documents that mention it:"
+	fallbackNone  = "The AI assistant is not available right now (n8n could not answer), and no passage of your documents matches this question. Try again later."
 )
 
-// retrieve answers g with the tenant's best matching passages, quoted, each
-// with its reference: the answer when no n8n is configured, and the fallback
-// when n8n failed (chat.fallback_to_search).
+// retrieve answers g from the tenant's own data: when the question names
+// part numbers, part cards from the price files come first (the part to
+// order, its prices, core charge, pack and chain, each cited to its row);
+// then the best matching passages, quoted with their references — without
+// the rows of the price files the cards already cite. It is the answer when
+// no n8n is configured, and the fallback when n8n failed
+// (chat.fallback_to_search).
 func (f *feature) retrieve(g *generation, fallback bool) outcome {
 	question := g.question.GetString("content")
+	lookup, err := parts.Lookup(g.ctx, f.app.DB(), g.tenant, question)
+	if err != nil {
+		if g.ctx.Err() != nil {
+			return f.failure(g, g.ctx, err, false)
+		}
+		f.app.Logger().Error("chat: retrieval-only part lookup", "message", g.id, "error", err)
+		return failed(msgInternal)
+	}
 	passages, err := search.Search(g.ctx, f.app.DB(), g.tenant, question, retrievalPassages)
 	if err != nil {
 		if g.ctx.Err() != nil {
@@ -145,15 +164,24 @@ func (f *feature) retrieve(g *generation, fallback bool) outcome {
 		f.app.Logger().Error("chat: retrieval-only search", "message", g.id, "error", err)
 		return failed(msgInternal)
 	}
+	cited := map[string]bool{}
+	for _, p := range partPassages(lookup.Matches) {
+		cited[p.Document] = true
+	}
 	docs := f.documents(g.tenant, documentIDs(passages))
 	kept := passages[:0:0]
 	for _, p := range passages {
-		if _, ok := docs[p.Document]; ok {
+		if _, ok := docs[p.Document]; ok && !cited[p.Document] {
 			kept = append(kept, p)
 		}
 	}
+	cards := partCards(lookup)
 	var b strings.Builder
 	switch {
+	case cards != "" && fallback:
+		b.WriteString(FallbackPartsLabel + "\n\n" + cards)
+	case cards != "":
+		b.WriteString(RetrievalPartsLabel + "\n\n" + cards)
 	case len(kept) == 0 && fallback:
 		b.WriteString(fallbackNone)
 	case len(kept) == 0:
@@ -163,17 +191,24 @@ func (f *feature) retrieve(g *generation, fallback bool) outcome {
 	default:
 		b.WriteString(RetrievalLabel)
 	}
+	if cards != "" && len(kept) > 0 {
+		b.WriteString("\n\n" + PassagesLabel)
+	}
 	for i, p := range kept {
 		fmt.Fprintf(&b, "\n\n**%d. %s**%s\n", i+1, escapeMarkdown(docs[p.Document].title), place(p.Page, p.Row, p.Sheet))
-		for _, line := range strings.Split(strings.TrimSpace(p.Snippet), "\n") {
+		lines := strings.Split(strings.TrimSpace(p.Snippet), "\n")
+		for i, line := range lines {
 			b.WriteString("\n> ")
 			b.WriteString(escapeMarkdown(line))
+			if i < len(lines)-1 {
+				b.WriteString("  ") // a hard break: each price-file row stays on its own line
+			}
 		}
 	}
 	if err := g.add(b.String()); err != nil {
 		return failed(msgTooLong)
 	}
-	return outcome{status: StatusComplete, model: "retrieval-only", retrievalOnly: true, passages: kept}
+	return outcome{status: StatusComplete, model: "retrieval-only", retrievalOnly: true, passages: kept, parts: lookup.Matches}
 }
 
 func documentIDs(ps []search.Passage) []string {

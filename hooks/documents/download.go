@@ -9,6 +9,23 @@ import (
 	"counterpart/internal/blob"
 )
 
+// DownloadRoute is the route that mints a download link for a document
+// after the rule check; answers and part cards link to it.
+func DownloadRoute(document string) string { return "/api/documents/" + document + "/download" }
+
+// Title is what a document is called where it is cited: its title, else its file name.
+func Title(doc *core.Record) string {
+	return TitleOf(doc.GetString("title"), doc.GetString("filename"))
+}
+
+// TitleOf is Title for a title and file name read without a record.
+func TitleOf(title, filename string) string {
+	if title != "" {
+		return title
+	}
+	return filename
+}
+
 // handleDownload answers with a presigned URL minted for this request, after
 // the caller was found to be of the document's tenant. ?inline=1 asks for a
 // view in the browser (PDFs at a page), which the store grants only to types

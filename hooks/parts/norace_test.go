@@ -1,0 +1,5 @@
+//go:build !race
+
+package parts_test
+
+const raceEnabled = false
