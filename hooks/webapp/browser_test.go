@@ -52,6 +52,9 @@ func TestBrowser(t *testing.T) {
 	t.Run("usage dashboard: manager, member", func(t *testing.T) { dashboardScenario(t, b) })
 	t.Run("usage dashboard: IT across dealerships", func(t *testing.T) { itDashboardScenario(t, b) })
 	t.Run("usage reports: run, summary, CSV; manager, member", func(t *testing.T) { reportsScenario(t, b) })
+	t.Run("parts: a superseded number in the chat", func(t *testing.T) { partsChatScenario(t, b) })
+	t.Run("parts: lookup, history, not found", func(t *testing.T) { partsScreenScenario(t, b) })
+	t.Run("parts: a price file's column mapping", func(t *testing.T) { partsMappingScenario(t, b) })
 
 	axeMu.Lock()
 	defer axeMu.Unlock()

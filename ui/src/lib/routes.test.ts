@@ -15,6 +15,7 @@ describe('routes', () => {
     expect(resolve('/documents/x1').params.id).toBe('x1');
     expect(resolve('/chat').route.name).toBe('chat');
     expect(resolve('/chat/c1').params.id).toBe('c1');
+    expect(resolve('/parts').route).toMatchObject({ name: 'parts', access: 'user', title: 'Parts' });
     expect(resolve('/settings').route.name).toBe('settings-users');
     expect(resolve('/settings/audit').route.access).toBe('admin');
     expect(resolve('/nope').route.name).toBe('not-found');

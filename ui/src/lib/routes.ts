@@ -12,6 +12,7 @@ export type RouteName =
   | 'chat'
   | 'documents'
   | 'document'
+  | 'parts'
   | 'settings-users'
   | 'settings-tenant'
   | 'settings-audit'
@@ -44,6 +45,7 @@ export const ROUTES: RouteDef[] = [
   { name: 'chat', pattern: '/chat/:id', access: 'user', title: 'Chat' },
   { name: 'documents', pattern: '/documents', access: 'user', title: 'Documents' },
   { name: 'document', pattern: '/documents/:id', access: 'user', title: 'Document' },
+  { name: 'parts', pattern: '/parts', access: 'user', title: 'Parts' },
   { name: 'settings-users', pattern: '/settings', access: 'admin', title: 'Users · Settings' },
   { name: 'settings-users', pattern: '/settings/users', access: 'admin', title: 'Users · Settings' },
   { name: 'settings-tenant', pattern: '/settings/tenant', access: 'admin', title: 'Dealership · Settings' },

@@ -12,6 +12,8 @@ describe('KeyReader', () => {
     expect(r.waiting).toBe(false);
     r.feed({ key: 'g' }, 400);
     expect(r.feed({ key: 'u' }, 500)).toBe('go-usage');
+    r.feed({ key: 'g' }, 600);
+    expect(r.feed({ key: 'p' }, 700)).toBe('go-parts');
   });
   it('forgets a sequence after a pause or another key', () => {
     const r = new KeyReader();

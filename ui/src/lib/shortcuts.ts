@@ -12,6 +12,7 @@ export type Action =
   | 'prev-chat'
   | 'go-chat'
   | 'go-documents'
+  | 'go-parts'
   | 'go-settings'
   | 'go-usage'
   | 'upload';
@@ -30,12 +31,13 @@ export interface Shortcut {
 export const SHORTCUTS: Shortcut[] = [
   { keys: '?', action: 'help', description: 'Show these keyboard shortcuts' },
   { keys: 'n', action: 'new-chat', description: 'New chat' },
-  { keys: '/', action: 'search', description: 'Focus the search box of the screen (documents, conversations)' },
+  { keys: '/', action: 'search', description: 'Focus the search box of the screen (documents, conversations, parts)' },
   { keys: 'j', action: 'next-chat', description: 'Next (older) conversation (on Chat)' },
   { keys: 'k', action: 'prev-chat', description: 'Previous (newer) conversation (on Chat)' },
   { keys: 'u', action: 'upload', description: 'Upload documents (on Documents)' },
   { keys: 'g c', action: 'go-chat', description: 'Go to Chat' },
   { keys: 'g d', action: 'go-documents', description: 'Go to Documents' },
+  { keys: 'g p', action: 'go-parts', description: 'Go to Parts' },
   { keys: 'g u', action: 'go-usage', description: 'Go to Usage', manager: true },
   { keys: 'g s', action: 'go-settings', description: 'Go to Settings', admin: true },
 ];
