@@ -2,17 +2,24 @@ package n8ntier
 
 import (
 	"bufio"
+	"cmp"
 	"context"
+	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+	"golang.org/x/text/encoding/charmap"
 
 	"counterpart/hooks/apptest"
 	"counterpart/internal/config"
@@ -24,8 +31,42 @@ var tierSecret = "tier-" + randomHex(24)
 
 // counterpart is one Counterpart app (hooks.Register, demo data) wired to n8n.
 type counterpart struct {
-	app core.App
-	srv *httptest.Server
+	app   core.App
+	srv   *httptest.Server
+	tools *toolLog
+}
+
+// toolCall is one call n8n's agent made to a tool route of Counterpart.
+type toolCall struct {
+	Path   string
+	Query  string // q or query
+	Auth   string // the Authorization header
+	Status int
+}
+
+// toolLog records the calls to Counterpart's tool routes (/api/n8n/ but the callbacks).
+type toolLog struct {
+	mu    sync.Mutex
+	calls []toolCall
+}
+
+func (l *toolLog) add(c toolCall) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.calls = append(l.calls, c)
+}
+
+// since returns the calls after the first n.
+func (l *toolLog) since(n int) []toolCall {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]toolCall(nil), l.calls[n:]...)
+}
+
+func (l *toolLog) count() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.calls)
 }
 
 // newCounterpart starts Counterpart with the chat webhook at chatURL, the
@@ -41,7 +82,86 @@ func newCounterpart(t *testing.T, chatURL, ingestURL, alg, secret string) *count
 	cfg.Jobs.MaxAttempts = 1
 	cfg.Jobs.Backoff = 100 * time.Millisecond
 	app := apptest.New(t, cfg)
-	return &counterpart{app: app, srv: apptest.Serve(t, app)}
+	tools := &toolLog{}
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.BindFunc(func(e *core.RequestEvent) error {
+			path := e.Request.URL.Path
+			if !strings.HasPrefix(path, "/api/n8n/") || strings.HasPrefix(path, "/api/n8n/callback/") {
+				return e.Next()
+			}
+			err := e.Next()
+			status := e.Status()
+			var ae *router.ApiError
+			if errors.As(err, &ae) {
+				status = ae.Status
+			}
+			q := e.Request.URL.Query()
+			tools.add(toolCall{Path: path, Query: cmp.Or(q.Get("q"), q.Get("query")), Auth: e.Request.Header.Get("Authorization"), Status: status})
+			return err
+		})
+		return se.Next()
+	})
+	return &counterpart{app: app, srv: apptest.Serve(t, app), tools: tools}
+}
+
+// waitImport waits for the parts import of a document to finish and returns its part_imports record.
+func (c *counterpart) waitImport(t *testing.T, doc string, limit time.Duration) *core.Record {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		recs, err := c.app.FindRecordsByFilter("part_imports", "document = {:d} && status != 'running'", "-created", 1, 0, dbx.Params{"d": doc})
+		if err == nil && len(recs) > 0 {
+			return recs[0]
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no parts import of %s finished within %s (%v)", doc, limit, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// claims returns the claims of a JWT without checking it (Counterpart did).
+func claims(t *testing.T, token string) map[string]any {
+	t.Helper()
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		t.Fatalf("not a JWT: %.20q…", token)
+	}
+	b, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatalf("JWT payload: %v", err)
+	}
+	var out map[string]any
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatalf("JWT payload: %v", err)
+	}
+	return out
+}
+
+// win1252 encodes s as Windows-1252, as dealers' systems export price lists.
+func win1252(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := charmap.Windows1252.NewEncoder().Bytes([]byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// partCard is a part of an answer's part cards (messages.parts), the fields the tier checks.
+type partCard struct {
+	PartNumber string `json:"part_number"`
+	Key        string `json:"key"`
+	Brand      string `json:"brand"`
+	Status     string `json:"status"`
+	Prices     map[string]struct {
+		Amount   float64 `json:"amount"`
+		Currency string  `json:"currency"`
+	} `json:"prices"`
+	Source struct {
+		Document string `json:"document"`
+		Row      int    `json:"row"`
+	} `json:"source"`
 }
 
 func signerFor(t testing.TB, alg, secret string) *n8n.Signer {
@@ -123,6 +243,13 @@ type answer struct {
 		Row      int    `json:"row"`
 		Snippet  string `json:"snippet"`
 	} `json:"sources"`
+	// Parts are the part cards: the matches the lookup_part tool returned for the answer.
+	Parts []struct {
+		partCard
+		Match   string    `json:"match"`
+		Chain   []string  `json:"chain"`
+		Current *partCard `json:"current"`
+	} `json:"parts"`
 }
 
 // ask sends a question and waits for the finished answer (JSON mode).
@@ -247,6 +374,52 @@ func TestRealN8N(t *testing.T) {
 		}
 	})
 
+	t.Run("csv as dealers write it", func(t *testing.T) {
+		// the Read CSV node of the ingest workflow: delimiter, encoding, title lines, quotes
+		// (part numbers no other case asks about: these passages would answer them)
+		utf16 := func(s string) []byte {
+			out := []byte{0xff, 0xfe}
+			for _, r := range s {
+				out = append(out, byte(r), byte(r>>8))
+			}
+			return out
+		}
+		for _, c := range []struct {
+			name  string
+			body  []byte
+			row   int      // the first chunk's row: the file line of the first data row
+			want  []string // in the first chunk
+			lines int      // rows in the chunk
+		}{
+			{"semicolons, title line, UTF-8 BOM", []byte("\ufeffPreisliste Autohaus Schmidt, gültig ab 01.01.2026\n\nTeilenummer;Marke;Bezeichnung;UPE\n" +
+				"5Q0 698 151 B;VW;Bremsbelagsatz vorn;89,50 €\n34216860911;BMW;Bremsscheibe belüftet;852,50\n"),
+				4, []string{"Teilenummer: 5Q0 698 151 B | Marke: VW | Bezeichnung: Bremsbelagsatz vorn | UPE: 89,50 €", "UPE: 852,50"}, 2},
+			{"Excel sep line, Windows-1252", win1252(t, "sep=;\r\nArt.-Nr.;Bezeichnung;Preis\r\n90915-YZZE1;Ölfilter;12,40 €\r\n"),
+				3, []string{"Art.-Nr.: 90915-YZZE1 | Bezeichnung: Ölfilter | Preis: 12,40 €"}, 1},
+			{"tabs, UTF-16", utf16("Part Number\tDescription\tList price\r\nA 169 420 12 20\tBrake pads, rear\t145.00\r\n"),
+				2, []string{"Part Number: A 169 420 12 20 | Description: Brake pads, rear | List price: 145.00"}, 1},
+			{"quoted line break, short row", []byte("part;description;price\n\"N 911 455 01\";\"Drain plug;\nwith \"\"seal\"\"\";2,35\nXS4Z-9G756-AA;Sensor\n"),
+				2, []string{"part: N 911 455 01 | description: Drain plug;\nwith \"seal\" | price: 2,35", "part: XS4Z-9G756-AA | description: Sensor"}, 2},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				id := apptest.Upload(t, cp.srv, admin, "list.csv", "text/csv", c.body)
+				doc := cp.waitDocument(t, id, 90*time.Second)
+				if doc.GetString("status") != "ready" || doc.GetInt("rows") != c.lines {
+					t.Fatalf("%s: %s, %d rows (%s)", c.name, doc.GetString("status"), doc.GetInt("rows"), doc.GetString("error"))
+				}
+				chunks := cp.chunks(t, id)
+				if len(chunks) != 1 || chunks[0].Row != c.row {
+					t.Fatalf("chunks: %+v", chunks)
+				}
+				for _, w := range c.want {
+					if !strings.Contains(chunks[0].Text, w) {
+						t.Errorf("the chunk lacks %q:\n%s", w, chunks[0].Text)
+					}
+				}
+			})
+		}
+	})
+
 	t.Run("chat with sources", func(t *testing.T) {
 		if pdfID == "" {
 			t.Skip("no documents ingested")
@@ -265,9 +438,18 @@ func TestRealN8N(t *testing.T) {
 			if a.Status != "complete" || !strings.Contains(a.Content, c.quote) || !strings.HasPrefix(a.Content, "According to") {
 				t.Fatalf("answer %q: %s %q (error %q); n8n replied:\n%s", c.question, a.Status, a.Content, a.Error, w.Body)
 			}
+			// the part number is in no price file (these documents are no price list):
+			// lookup_part first, then the search, then the answer from the passage
 			calls := llm.Calls()[before:]
-			if len(calls) != 2 || !calls[0].ToolCall || calls[0].Query != c.query || !strings.Contains(calls[1].ToolResult, c.quote) {
+			if len(calls) != 3 || calls[0].Tool != lookupTool || calls[1].Tool != searchTool || calls[1].Query != c.query ||
+				!strings.Contains(calls[2].ToolResult, c.quote) {
 				t.Fatalf("model calls for %q: %+v", c.question, calls)
+			}
+			if lr, ok := decodeLookup(calls[1].ToolResult); !ok || len(lr.Matches) != 0 || len(lr.NotFound) != 1 {
+				t.Errorf("lookup_part's answer for %q: %.300q", c.question, calls[1].ToolResult)
+			}
+			if len(a.Parts) != 0 {
+				t.Errorf("part cards of %q: %+v", c.question, a.Parts)
 			}
 			var cited bool
 			for _, s := range a.Sources {
@@ -282,13 +464,16 @@ func TestRealN8N(t *testing.T) {
 				t.Errorf("sources of %q do not name %s page %d row %d: %+v", c.question, c.doc, c.page, c.row, a.Sources)
 			}
 			// the figures: Counterpart's own timing, the webhook's as seen between Counterpart and n8n, the model's
-			model := calls[0].End.Sub(calls[0].Start) + calls[1].End.Sub(calls[1].Start)
+			var model time.Duration
+			for _, c := range calls {
+				model += c.End.Sub(c.Start)
+			}
 			inN8N := w.End.Sub(w.Start)
 			ours := int64(a.LatencyMS) - inN8N.Milliseconds()
 			figure(t, "chat answer %q: first token %d ms, total %d ms; n8n webhook %d ms (first byte %d ms, model's answer turn began at %d ms, "+
-				"first token relayed at %d ms); model stand-in %d ms in 2 calls; Counterpart's part %d ms",
+				"first token relayed at %d ms); model stand-in %d ms in %d calls; Counterpart's part %d ms",
 				c.query, a.FirstTokenMS, a.LatencyMS, inN8N.Milliseconds(), w.FirstByte.Sub(w.Start).Milliseconds(),
-				calls[1].Start.Sub(w.Start).Milliseconds(), int64(a.FirstTokenMS)-ours, model.Milliseconds(), ours)
+				calls[len(calls)-1].Start.Sub(w.Start).Milliseconds(), int64(a.FirstTokenMS)-ours, model.Milliseconds(), len(calls), ours)
 		}
 	})
 
@@ -298,11 +483,160 @@ func TestRealN8N(t *testing.T) {
 		before := len(llm.Calls())
 		a := cp.ask(t, "member@jones.example", conv, "What replaces 8E0-615-301-AF and what does it cost?")
 		calls := llm.Calls()[before:]
-		if len(calls) != 2 || !calls[0].ToolCall || strings.Contains(calls[1].ToolResult, "8E0-615-301-AG") {
+		if len(calls) != 3 || calls[0].Tool != lookupTool || calls[1].Tool != searchTool || strings.Contains(calls[2].ToolResult, "8E0-615-301-AG") {
 			t.Fatalf("jones' search reached smith's documents: %+v", calls)
 		}
 		if a.Status != "complete" || len(a.Sources) != 0 || !strings.Contains(a.Content, "found nothing") {
 			t.Errorf("jones' answer: %s %q sources %+v", a.Status, a.Content, a.Sources)
+		}
+	})
+
+	// a dealer's price list as their system exports it: semicolons, Windows-1252
+	// umlauts, comma decimals, a euro sign, a supersession (row 2 → row 3)
+	const (
+		oldNumber     = "34116794300"
+		currentNumber = "34116858652"
+	)
+	priceList := win1252(t, "Teilenummer;Bezeichnung;UPE;Ersetzt durch\r\n"+
+		oldNumber+";Bremsscheibe belüftet;852,50;"+currentNumber+"\r\n"+
+		currentNumber+";Bremsscheibe belüftet, Nachfolger;1.234,56 €;\r\n"+
+		"1K0698151A;Bremsbelagsatz vorn;89,50 €;\r\n")
+	var priceID string
+
+	t.Run("price list through n8n and lookup_part", func(t *testing.T) {
+		// n8n's ingest makes the passages; Counterpart imports the rows from the
+		// stored file once the callback made the document ready
+		start := time.Now()
+		id := apptest.UploadAs(t, cp.srv, admin, "preisliste-2026.csv", "text/csv", "price_list", priceList)
+		doc := cp.waitDocument(t, id, 90*time.Second)
+		if doc.GetString("status") != "ready" {
+			t.Fatalf("price list: %s (%s)", doc.GetString("status"), doc.GetString("error"))
+		}
+		ready := time.Since(start)
+		chunks := cp.chunks(t, id)
+		if len(chunks) == 0 || !strings.Contains(chunks[0].Text, oldNumber) || chunks[0].Row != 2 {
+			t.Errorf("n8n's passages of the price list: %+v", chunks)
+		}
+		t.Logf("n8n's passages of the price list: %+v", chunks)
+		imp := cp.waitImport(t, id, 60*time.Second)
+		var counts map[string]int
+		_ = imp.UnmarshalJSONField("counts", &counts)
+		if imp.GetString("status") != "done" || counts["rows"] != 3 || counts["parts_added"] != 3 || counts["supersessions_added"] != 1 || counts["errors"] != 0 {
+			t.Fatalf("parts import: %s %q, counts %v", imp.GetString("status"), imp.GetString("message"), counts)
+		}
+		priceID = id
+		figure(t, "price list through n8n's ingest: ready %d ms after the upload, parts imported %d ms after it",
+			ready.Milliseconds(), time.Since(start).Milliseconds())
+
+		conv := cp.conversation(t, "member@smith.example")
+		before, webhookCalls, toolCalls := len(llm.Calls()), proxy.count(), cp.tools.count()
+		a := cp.ask(t, "member@smith.example", conv, "what does "+oldNumber+" cost?")
+		w := proxy.after(webhookCalls)
+		if a.Status != "complete" {
+			t.Fatalf("answer: %s %q (error %q); n8n replied:\n%s", a.Status, a.Content, a.Error, w.Body)
+		}
+
+		// the chat request offered the tool with the answer's own token
+		var req struct {
+			MessageID string `json:"messageId"`
+			PartsTool struct {
+				URL, Method, Token string
+			} `json:"partsTool"`
+			SearchTool struct {
+				Token string
+			} `json:"searchTool"`
+		}
+		if err := json.Unmarshal(w.Request, &req); err != nil {
+			t.Fatalf("chat request: %v: %.300s", err, w.Request)
+		}
+		if req.PartsTool.URL != cp.srv.URL+"/api/n8n/parts/lookup" || req.PartsTool.Method != "POST" || req.PartsTool.Token == "" ||
+			req.PartsTool.Token != req.SearchTool.Token || req.MessageID != a.ID {
+			t.Errorf("partsTool of the chat request: %+v (message %s, answer %s)", req.PartsTool, req.MessageID, a.ID)
+		}
+		// the model called lookup_part first, and only it: the part was found
+		calls := llm.Calls()[before:]
+		if len(calls) != 2 || calls[0].Tool != lookupTool || calls[0].Query != oldNumber {
+			t.Fatalf("model calls: %+v", calls)
+		}
+		if lr, ok := decodeLookup(calls[1].ToolResult); !ok || len(lr.Matches) != 1 || lr.Matches[0].Current == nil || lr.Matches[0].Current.Key != currentNumber {
+			t.Errorf("lookup_part's answer: %.500q", calls[1].ToolResult)
+		}
+		// n8n called Counterpart's parts route once, with the per-answer token
+		tc := cp.tools.since(toolCalls)
+		if len(tc) != 1 || tc[0].Path != "/api/n8n/parts/lookup" || tc[0].Query != oldNumber || tc[0].Status != 200 ||
+			tc[0].Auth != "Bearer "+req.PartsTool.Token {
+			t.Fatalf("tool calls n8n made: %+v", tc)
+		}
+		smith, _ := cp.app.FindAuthRecordByEmail("users", "member@smith.example")
+		if cl := claims(t, req.PartsTool.Token); cl["tenant"] != smith.GetString("tenant") || cl["message"] != a.ID || cl["scope"] != "search" {
+			t.Errorf("the parts tool token's claims: %v", cl)
+		}
+
+		// the answer names the part to order and quotes its price, from the tool
+		if !strings.Contains(a.Content, "order "+currentNumber) || !strings.Contains(a.Content, currentNumber+" costs 1234.56 EUR") ||
+			strings.Contains(a.Content, "852.50") {
+			t.Errorf("answer: %q", a.Content)
+		}
+		// the part card: the asked-for part, its chain and the part to order
+		if len(a.Parts) != 1 {
+			t.Fatalf("part cards: %+v", a.Parts)
+		}
+		m := a.Parts[0]
+		if m.Key != oldNumber || m.Status != "superseded" || m.Source.Document != id || m.Source.Row != 2 || len(m.Chain) != 2 ||
+			m.Current == nil || m.Current.Key != currentNumber || m.Current.Status != "current" ||
+			m.Current.Prices["list"].Amount != 1234.56 || m.Current.Prices["list"].Currency != "EUR" || m.Current.Source.Row != 3 {
+			t.Errorf("part card: %+v current %+v", m, m.Current)
+		}
+		// the sources are the price-file rows: the part to order first, then the asked-for part
+		if len(a.Sources) < 2 || a.Sources[0].Document != id || a.Sources[0].Row != 3 || a.Sources[1].Document != id || a.Sources[1].Row != 2 ||
+			!strings.Contains(a.Sources[0].Snippet, "1234.56 EUR") {
+			t.Errorf("sources: %+v", a.Sources)
+		}
+		// and that is what is stored
+		stored, err := cp.app.FindRecordById("messages", a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var storedParts []partCard
+		if err := stored.UnmarshalJSONField("parts", &storedParts); err != nil || len(storedParts) != 1 || storedParts[0].Key != oldNumber {
+			t.Errorf("stored messages.parts: %v %s", err, stored.GetString("parts"))
+		}
+		t.Logf("answer: %q; sources %+v", a.Content, a.Sources)
+	})
+
+	t.Run("parts tenant isolation", func(t *testing.T) {
+		if priceID == "" {
+			t.Skip("no price list imported")
+		}
+		// jones asks for smith's number: lookup_part runs with jones' token, in jones' price files only
+		conv := cp.conversation(t, "member@jones.example")
+		before, webhookCalls, toolCalls := len(llm.Calls()), proxy.count(), cp.tools.count()
+		a := cp.ask(t, "member@jones.example", conv, "what does "+oldNumber+" cost?")
+		w := proxy.after(webhookCalls)
+		calls := llm.Calls()[before:]
+		if len(calls) != 3 || calls[0].Tool != lookupTool || calls[1].Tool != searchTool {
+			t.Fatalf("model calls: %+v", calls)
+		}
+		lr, ok := decodeLookup(calls[1].ToolResult)
+		if !ok || len(lr.Matches) != 0 || len(lr.DidYouMean) != 0 || !slices.Equal(lr.NotFound, []string{oldNumber}) {
+			t.Errorf("lookup_part for jones: %.500q", calls[1].ToolResult)
+		}
+		if strings.Contains(calls[2].ToolResult, "1234") || strings.Contains(calls[2].ToolResult, "852") {
+			t.Errorf("jones' search reached smith's price list: %.500q", calls[2].ToolResult)
+		}
+		var req struct {
+			PartsTool struct{ Token string } `json:"partsTool"`
+		}
+		_ = json.Unmarshal(w.Request, &req)
+		jones, _ := cp.app.FindAuthRecordByEmail("users", "member@jones.example")
+		tc := cp.tools.since(toolCalls)
+		if len(tc) != 2 || tc[0].Path != "/api/n8n/parts/lookup" || tc[0].Status != 200 || tc[0].Auth != "Bearer "+req.PartsTool.Token ||
+			claims(t, req.PartsTool.Token)["tenant"] != jones.GetString("tenant") {
+			t.Errorf("tool calls n8n made for jones: %+v", tc)
+		}
+		if a.Status != "complete" || !strings.Contains(a.Content, oldNumber+" is not in the dealership's price files") ||
+			strings.Contains(a.Content, "1234") || len(a.Parts) != 0 || len(a.Sources) != 0 {
+			t.Errorf("jones' answer: %s %q parts %+v sources %+v", a.Status, a.Content, a.Parts, a.Sources)
 		}
 	})
 

@@ -2,6 +2,7 @@ package n8ntier
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -16,10 +17,14 @@ import (
 
 // llm is the tier's only stand-in: an OpenAI-compatible
 // /v1/chat/completions server that n8n's OpenAI Chat Model node is pointed
-// at. It streams (SSE "data:" chunks, then "data: [DONE]"), calls the search
-// tool on a question's first turn and, once the tool answered, streams an
-// answer that quotes the first passage it got. Usage comes in the last
-// chunk, as with stream_options.include_usage. Every request is logged.
+// at. It streams (SSE "data:" chunks, then "data: [DONE]") and behaves as the
+// system prompt asks a model to: when the question names a part number and
+// the request offers the lookup_part tool, it calls that first and, when the
+// tool found the part, answers with the price of the part to order and the
+// row it comes from; otherwise (or when the number is in no price file) it
+// calls the search tool and answers by quoting the first passage it got.
+// Usage comes in the last chunk, as with stream_options.include_usage. Every
+// request is logged.
 type llm struct {
 	t   testing.TB
 	srv *httptest.Server
@@ -34,11 +39,18 @@ type llm struct {
 // llmCall is one completion request as the stand-in saw it.
 type llmCall struct {
 	Start, End time.Time
-	ToolCall   bool   // the turn asked for the search tool
+	ToolCall   bool   // the turn asked for a tool
+	Tool       string // the tool it asked for (lookupTool or the search tool)
 	Query      string // the tool query it asked for
-	ToolResult string // the tool result it answered from ("" on a first turn)
+	ToolResult string // the last tool result it answered from ("" on a question's first turn)
 	Answer     string
 }
+
+// Tool names the stand-in knows: the nodes of n8n/counterpart-chat.json.
+const (
+	lookupTool = "lookup_part"
+	searchTool = "search_documents"
+)
 
 // chatMessage is an OpenAI chat message, as n8n's LangChain model sends it.
 type chatMessage struct {
@@ -112,6 +124,28 @@ const tokenPause = 25 * time.Millisecond
 
 var partNumber = regexp.MustCompile(`[A-Z0-9]{2,}(?:-[A-Z0-9]+)+`)
 
+// word is a run of letters, digits and inner dashes.
+var word = regexp.MustCompile(`(?i)[A-Z0-9](?:[A-Z0-9-]*[A-Z0-9])?`)
+
+// partNumbers returns the words of question the stand-in takes for part
+// numbers, as a model would, written as the user wrote them: at least five
+// digits among letters and dashes (34116794300, 1k0-698-151-a, 04152-YZZA6).
+func partNumbers(question string) []string {
+	var out []string
+	for _, w := range word.FindAllString(question, -1) {
+		digits := 0
+		for _, r := range w {
+			if r >= '0' && r <= '9' {
+				digits++
+			}
+		}
+		if digits >= 5 {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
 func (l *llm) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	if r.URL.Path != "/v1/chat/completions" {
@@ -126,17 +160,32 @@ func (l *llm) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	call := llmCall{Start: time.Now()}
+	// the question is the last user message; the tool results after it are this question's
 	var question, toolResult string
+	var lookup *lookupResult
+	var search *searchResult
 	for _, m := range req.Messages {
 		switch m.Role {
 		case "user":
-			question, toolResult = m.text(), ""
+			question, toolResult, lookup, search = m.text(), "", nil, nil
 		case "tool":
 			toolResult = m.text()
+			if lr, ok := decodeLookup(toolResult); ok {
+				lookup = lr
+			} else {
+				sr := decodeSearch(toolResult)
+				search = &sr
+			}
 		}
 	}
-	l.t.Logf("llm: request model=%q stream=%v messages=%d tools=%d question=%q tool-result=%.200q",
-		req.Model, req.Stream, len(req.Messages), len(req.Tools), question, toolResult)
+	offered := map[string]bool{}
+	var names []string
+	for _, tl := range req.Tools {
+		offered[tl.Function.Name] = true
+		names = append(names, tl.Function.Name)
+	}
+	l.t.Logf("llm: request model=%q stream=%v messages=%d tools=%v question=%q tool-result=%.200q",
+		req.Model, req.Stream, len(req.Messages), names, question, toolResult)
 	if !req.Stream {
 		l.t.Logf("llm: refusing a non-streaming request")
 		http.Error(w, `{"error":{"message":"the stand-in only streams"}}`, http.StatusBadRequest)
@@ -163,27 +212,43 @@ func (l *llm) serve(w http.ResponseWriter, r *http.Request) {
 			"model": req.Model, "choices": []any{}, "usage": map[string]any{"prompt_tokens": in, "completion_tokens": out, "total_tokens": in + out}}
 	}
 
-	if toolResult == "" && len(req.Tools) > 0 {
-		// first turn: search for the question's part numbers, else its words
-		query := strings.Join(partNumber.FindAllString(question, -1), " ")
+	// the search tool: search_documents, else the first tool that is not the lookup
+	search1 := ""
+	for _, n := range names {
+		if n == searchTool || (search1 == "" && n != lookupTool) {
+			search1 = n
+		}
+	}
+	numbers := partNumbers(question)
+	var name, argName, query string
+	switch {
+	case lookup == nil && search == nil && len(numbers) > 0 && offered[lookupTool]:
+		// a part number: the price files first, with the numbers as the user wrote them
+		name, argName, query = lookupTool, "q", strings.Join(numbers, " ")
+	case search == nil && search1 != "" && (lookup == nil || len(lookup.Matches) == 0):
+		// no part number, or one in no price file: search the documents for the
+		// question's part numbers, else its words
+		query = strings.Join(partNumber.FindAllString(question, -1), " ")
 		if query == "" {
 			query = strings.Trim(strings.ReplaceAll(question, "[hang]", ""), " ?")
 		}
-		args, _ := json.Marshal(map[string]string{"query": query})
-		name := req.Tools[0].Function.Name
+		name, argName = search1, "query"
+	}
+	if name != "" {
+		args, _ := json.Marshal(map[string]string{argName: query})
 		send(chunk(map[string]any{"role": "assistant", "content": nil, "tool_calls": []any{map[string]any{
-			"index": 0, "id": "call_standin_1", "type": "function", "function": map[string]any{"name": name, "arguments": ""}}}}, nil))
+			"index": 0, "id": fmt.Sprintf("call_standin_%d", len(req.Messages)), "type": "function", "function": map[string]any{"name": name, "arguments": ""}}}}, nil))
 		send(chunk(map[string]any{"tool_calls": []any{map[string]any{"index": 0, "function": map[string]any{"arguments": string(args)}}}}, nil))
 		send(chunk(map[string]any{}, "tool_calls"))
 		send(usage(len(body)/4, 12))
 		fmt.Fprint(bw, "data: [DONE]\n\n")
 		bw.Flush()
-		call.ToolCall, call.Query = true, query
+		call.ToolCall, call.Tool, call.Query, call.ToolResult = true, name, query, toolResult
 		l.logCall(call)
 		return
 	}
 
-	answer := answerFrom(toolResult)
+	answer := answerFrom(lookup, search)
 	words := strings.SplitAfter(answer, " ")
 	send(chunk(map[string]any{"role": "assistant", "content": ""}, nil))
 	for i, wd := range words {
@@ -215,40 +280,136 @@ func (l *llm) logCall(c llmCall) {
 	l.mu.Lock()
 	l.calls = append(l.calls, c)
 	l.mu.Unlock()
-	l.t.Logf("llm: answered in %s: tool-call=%v query=%q answer=%.120q", c.End.Sub(c.Start).Round(time.Millisecond), c.ToolCall, c.Query, c.Answer)
+	l.t.Logf("llm: answered in %s: tool-call=%v tool=%q query=%q answer=%.160q", c.End.Sub(c.Start).Round(time.Millisecond), c.ToolCall, c.Tool, c.Query, c.Answer)
 }
 
-// answerFrom writes the answer to a search tool result: the first passage
-// quoted with its title and place, or a plain "not found".
-func answerFrom(toolResult string) string {
-	var res struct {
-		Results []struct {
-			Title   string `json:"title"`
-			Page    int    `json:"page"`
-			Row     int    `json:"row"`
-			Snippet string `json:"snippet"`
-		} `json:"results"`
-	}
+// searchResult is the search tool's answer (docs/n8n.md, "Search tool").
+type searchResult struct {
+	Results []struct {
+		Title   string `json:"title"`
+		Page    int    `json:"page"`
+		Row     int    `json:"row"`
+		Snippet string `json:"snippet"`
+	} `json:"results"`
+}
+
+// toolPart is a part of the lookup_part tool's answer, the fields the stand-in reads.
+type toolPart struct {
+	PartNumber string `json:"part_number"`
+	Key        string `json:"key"`
+	Status     string `json:"status"`
+	Prices     map[string]struct {
+		Amount   float64 `json:"amount"`
+		Currency string  `json:"currency"`
+		Label    string  `json:"label"`
+	} `json:"prices"`
+	Source struct {
+		Document string `json:"document"`
+		Title    string `json:"title"`
+		Row      int    `json:"row"`
+		Sheet    string `json:"sheet"`
+	} `json:"source"`
+}
+
+// lookupResult is the lookup_part tool's answer (docs/n8n.md, "Parts tool").
+type lookupResult struct {
+	Numbers []string `json:"numbers"`
+	Matches []struct {
+		toolPart
+		Chain   []string  `json:"chain"`
+		Current *toolPart `json:"current"`
+	} `json:"matches"`
+	DidYouMean []json.RawMessage `json:"did_you_mean"`
+	NotFound   []string          `json:"not_found"`
+	Message    string            `json:"message"`
+}
+
+// decodeTool reads a tool result into v: n8n may hand it over as the JSON
+// object itself, as a JSON string holding it, or as an array of one object.
+func decodeTool(toolResult string, v any) bool {
 	raw := strings.TrimSpace(toolResult)
-	if json.Unmarshal([]byte(raw), &res) != nil {
-		// n8n may hand the tool result over as a JSON string or an array of one object
-		var s string
-		var arr []json.RawMessage
-		switch {
-		case json.Unmarshal([]byte(raw), &s) == nil:
-			_ = json.Unmarshal([]byte(s), &res)
-		case json.Unmarshal([]byte(raw), &arr) == nil && len(arr) > 0:
-			_ = json.Unmarshal(arr[0], &res)
+	if json.Unmarshal([]byte(raw), v) == nil {
+		return true
+	}
+	var s string
+	var arr []json.RawMessage
+	switch {
+	case json.Unmarshal([]byte(raw), &s) == nil:
+		return json.Unmarshal([]byte(s), v) == nil
+	case json.Unmarshal([]byte(raw), &arr) == nil && len(arr) > 0:
+		return json.Unmarshal(arr[0], v) == nil
+	}
+	return false
+}
+
+// decodeLookup reads a tool result that is the lookup_part tool's answer.
+func decodeLookup(toolResult string) (*lookupResult, bool) {
+	var probe map[string]json.RawMessage
+	if !decodeTool(toolResult, &probe) {
+		return nil, false
+	}
+	if _, ok := probe["not_found"]; !ok {
+		if _, ok := probe["matches"]; !ok {
+			return nil, false
 		}
 	}
-	if len(res.Results) == 0 {
-		return "I found nothing about that in the dealership's documents."
+	var lr lookupResult
+	if !decodeTool(toolResult, &lr) {
+		return nil, false
 	}
-	p := res.Results[0]
+	return &lr, true
+}
+
+func decodeSearch(toolResult string) searchResult {
+	var sr searchResult
+	decodeTool(toolResult, &sr)
+	return sr
+}
+
+// answerFrom writes the answer to the tool results of a question: from the
+// lookup, when it found the part, the part to order and its price with the
+// price-file row; else the first passage of the search quoted with its title
+// and place, or a plain "not found" — saying which numbers are in no price file.
+func answerFrom(lookup *lookupResult, search *searchResult) string {
+	if lookup != nil && len(lookup.Matches) > 0 {
+		m := lookup.Matches[0]
+		p := m.toolPart
+		var b strings.Builder
+		if m.Current != nil {
+			if m.Current.Key != m.Key {
+				fmt.Fprintf(&b, "%s is superseded (%s): order %s. ", m.PartNumber, strings.Join(m.Chain, " → "), m.Current.PartNumber)
+			}
+			p = *m.Current
+		}
+		name := "list"
+		if _, ok := p.Prices[name]; !ok {
+			name = ""
+			for n := range p.Prices {
+				if name == "" || n < name {
+					name = n
+				}
+			}
+		}
+		if price, ok := p.Prices[name]; ok {
+			fmt.Fprintf(&b, "%s costs %.2f %s (%s)", p.PartNumber, price.Amount, price.Currency, cmp.Or(price.Label, name))
+		} else {
+			fmt.Fprintf(&b, "%s has no price in the file", p.PartNumber)
+		}
+		fmt.Fprintf(&b, ", according to %s (row %d).", p.Source.Title, p.Source.Row)
+		return b.String()
+	}
+	var notFound string
+	if lookup != nil && len(lookup.NotFound) > 0 {
+		notFound = strings.Join(lookup.NotFound, ", ") + " is not in the dealership's price files."
+	}
+	if search == nil || len(search.Results) == 0 {
+		return strings.TrimSpace(notFound + " I found nothing about that in the dealership's documents.")
+	}
+	p := search.Results[0]
 	place := fmt.Sprintf("page %d", p.Page)
 	if p.Row > 0 {
 		place = fmt.Sprintf("row %d", p.Row)
 	}
 	snippet := strings.Join(strings.Fields(p.Snippet), " ")
-	return fmt.Sprintf("According to %s (%s): %s", p.Title, place, snippet)
+	return strings.TrimSpace(fmt.Sprintf("According to %s (%s): %s %s", p.Title, place, snippet, notFound))
 }

@@ -9,6 +9,7 @@
 package n8ntier
 
 import (
+	"bytes"
 	"compress/gzip"
 	"context"
 	"crypto/rand"
@@ -264,11 +265,14 @@ type webhookTiming struct {
 	Start, FirstByte, End time.Time
 	// Body is the start of n8n's reply (at most 8 KiB), for failure messages.
 	Body string
+	// Request is the body Counterpart posted (the chat request with its tools).
+	Request []byte
 }
 
 // timingProxy sits between Counterpart and n8n's chat webhook, streaming
-// through unchanged, and records when each call started, when n8n's first
-// byte came and when the reply ended: the part of an answer spent in n8n.
+// through unchanged, and records what Counterpart posted, when each call
+// started, when n8n's first byte came and when the reply ended: the part of
+// an answer spent in n8n.
 type timingProxy struct {
 	srv   *httptest.Server
 	mu    sync.Mutex
@@ -285,6 +289,8 @@ func newTimingProxy(t testing.TB, target string) *timingProxy {
 	rp.FlushInterval = -1
 	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tw := &timedWriter{ResponseWriter: w, timing: webhookTiming{Start: time.Now()}}
+		tw.timing.Request, _ = io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(tw.timing.Request))
 		rp.ServeHTTP(tw, r)
 		tw.timing.End = time.Now()
 		tw.timing.Body = readable(tw.body.String())
