@@ -197,11 +197,13 @@ type writer struct {
 
 	existing map[string]*existingPart // brand|key
 	seen     map[string]int           // brand|key → first line in this file
-	dupes    map[string]*Duplicate
-	links    []pendingLink
-	batch    []batchRow
-	supplier string   // the current sheet's header signature
-	dupeKeys []string // brand|key of duplicates, in order of their second row
+	// failedKeys are keys of rows that could not be read: not discontinued
+	failedKeys map[string]bool
+	dupes      map[string]*Duplicate
+	links      []pendingLink
+	batch      []batchRow
+	supplier   string   // the current sheet's header signature
+	dupeKeys   []string // brand|key of duplicates, in order of their second row
 
 	suppliers []string
 	headers   []SheetHeaders
@@ -212,7 +214,7 @@ type writer struct {
 
 func newWriter(app core.App, doc *core.Record, importID string, now time.Time) (*writer, error) {
 	w := &writer{app: app, tenant: doc.GetString("tenant"), doc: doc, importID: importID, now: now.Format(dateLayout),
-		existing: map[string]*existingPart{}, seen: map[string]int{}, dupes: map[string]*Duplicate{},
+		existing: map[string]*existingPart{}, seen: map[string]int{}, failedKeys: map[string]bool{}, dupes: map[string]*Duplicate{},
 		headers: []SheetHeaders{}}
 	rows, err := app.DB().NewQuery("SELECT [[id]], [[brand]], [[key]], COALESCE([[prices]], ''), [[price_since]], [[discontinued]], [[supplier]], " +
 		"[[number]], [[description]], COALESCE([[core_charge]], ''), [[pack_qty]], [[min_order]], [[price_group]], [[returnable]], [[weight_kg]], [[document]], [[sheet]], [[row]], [[alt_key]] || '|' || [[alt_key2]], [[display]] " +
@@ -304,6 +306,10 @@ func (w *writer) firstSignature() string {
 }
 
 func (w *writer) bad(e pricefile.RowError) {
+	if e.PartNumber != "" {
+		// the part is still in the file: a row that could not be read does not discontinue it
+		w.failedKeys[partno.Normalize(e.PartNumber)] = true
+	}
 	w.report.Counts.Errors++
 	if len(w.report.RowErrors) < maxReported {
 		w.report.RowErrors = append(w.report.RowErrors, e)
@@ -312,9 +318,6 @@ func (w *writer) bad(e pricefile.RowError) {
 
 func (w *writer) add(r pricefile.Row) error {
 	w.report.Counts.Rows++
-	r.Prices = slices.Clone(r.Prices)
-	r.SupersededBy = slices.Clone(r.SupersededBy)
-	r.Supersedes = slices.Clone(r.Supersedes)
 	w.batch = append(w.batch, batchRow{r, w.supplier})
 	if len(w.batch) >= importBatch {
 		return w.flush()
@@ -536,13 +539,30 @@ func (w *writer) collectLinks(k keyed, r pricefile.Row) {
 	if kind == "" || len(r.SupersededBy) < 2 {
 		kind = "single"
 	}
-	for _, to := range r.SupersededBy {
+	for i, to := range r.SupersededBy {
 		tk := keysOf(r.Brand, to)
 		if tk.key == "" {
 			continue
 		}
+		qty := r.QtyRatio
+		if i < len(r.SupersededQty) && r.SupersededQty[i] > 0 {
+			qty = r.SupersededQty[i]
+		}
 		w.links = append(w.links, pendingLink{brand: k.brand, from: k.key, to: tk.key, fromNumber: r.PartNumber, toNumber: to,
-			kind: kind, qty: r.QtyRatio, interchange: r.Interchange, date: r.SupersessionDate, sheet: r.Sheet, row: r.Line})
+			kind: kind, qty: qty, interchange: r.Interchange, date: r.SupersessionDate, sheet: r.Sheet, row: r.Line})
+	}
+	// "A → B → C" in the row of P: P → A, then A → B → C
+	if len(r.SupersededBy) == 1 {
+		prev, prevNumber := keysOf(r.Brand, r.SupersededBy[0]).key, r.SupersededBy[0]
+		for _, next := range r.SupersessionChain {
+			nk := keysOf(r.Brand, next).key
+			if nk == "" || prev == "" {
+				break
+			}
+			w.links = append(w.links, pendingLink{brand: k.brand, from: prev, to: nk, fromNumber: prevNumber, toNumber: next,
+				kind: "single", qty: 1, date: r.SupersessionDate, sheet: r.Sheet, row: r.Line})
+			prev, prevNumber = nk, next
+		}
 	}
 	for _, from := range r.Supersedes {
 		fk := keysOf(r.Brand, from)
@@ -608,13 +628,13 @@ func (w *writer) writeLinks() error {
 // discontinue marks the parts of this file's suppliers (and of this
 // document) that the file no longer lists.
 func (w *writer) discontinue() error {
-	var gone []string
+	gone := map[string]bool{}
 	for id, p := range w.existing {
-		if _, ok := w.seen[id]; ok || p.discontinued {
+		if _, ok := w.seen[id]; ok || p.discontinued || w.failedKeys[id[strings.IndexByte(id, '|')+1:]] {
 			continue
 		}
 		if slices.Contains(w.suppliers, p.supplier) {
-			gone = append(gone, p.id)
+			gone[p.id] = true
 		}
 	}
 	// parts of this very document under another signature (a mapping was corrected)
@@ -629,18 +649,18 @@ func (w *writer) discontinue() error {
 			rows.Close()
 			return err
 		}
-		if _, ok := w.seen[brand+"|"+key]; !ok && !slices.Contains(gone, id) {
-			gone = append(gone, id)
+		if _, ok := w.seen[brand+"|"+key]; !ok && !w.failedKeys[key] {
+			gone[id] = true
 		}
 	}
 	rows.Close()
-	for start := 0; start < len(gone); start += importBatch {
-		chunk := gone[start:min(start+importBatch, len(gone))]
-		ids := make([]any, len(chunk))
-		for i, id := range chunk {
-			ids[i] = id
-		}
-		if _, err := w.app.DB().Update(Parts, dbx.Params{"discontinued": true, "updated": w.now}, dbx.In("id", ids...)).Execute(); err != nil {
+	ids := make([]any, 0, len(gone))
+	for id := range gone {
+		ids = append(ids, id)
+	}
+	for start := 0; start < len(ids); start += importBatch {
+		chunk := ids[start:min(start+importBatch, len(ids))]
+		if _, err := w.app.DB().Update(Parts, dbx.Params{"discontinued": true, "updated": w.now}, dbx.In("id", chunk...)).Execute(); err != nil {
 			return fmt.Errorf("mark parts discontinued: %w", err)
 		}
 	}

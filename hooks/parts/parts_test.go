@@ -228,3 +228,59 @@ func TestLongChain(t *testing.T) {
 		t.Fatalf("chain of 100: %+v", res.Matches)
 	}
 }
+
+// TestBadRowsDuplicatesAndSets: duplicate numbers are reported and the last
+// row wins; a row that cannot be read is reported with its line and does not
+// discontinue its part on a re-import; a chain written in one cell and a set
+// with quantities are followed.
+func TestBadRowsDuplicatesAndSets(t *testing.T) {
+	e := newEnv(t)
+	v1 := "Part Number;Description;List price;Superseded by\n" +
+		"11427953129;Oil filter;10,00;\n" +
+		"11427953129;Oil filter;11,00;\n" + // duplicate: the last row wins
+		"61217604808;Battery;-5,00;\n" + // negative: a row error
+		"16117373814;Fuel pump;150,00;16117373815 → 16117373816 → 16117373817\n" +
+		"16117373817;Fuel pump kit;170,00;\n" +
+		"34216794300;Brake kit;99,00;2x 34216794301 + 34216794302\n" +
+		"34216794301;Pad;20,00;\n" +
+		"34216794302;Sensor;9,00;\n" +
+		"61217604809;Battery 2;120,00;\n"
+	_, imp := e.upload(t, e.token, "teile.csv", "price_list", []byte(v1))
+	c := counts(t, imp)
+	if c.Duplicates != 1 || c.Errors != 1 || c.PartsAdded != 7 {
+		t.Errorf("counts %+v: %s", c, imp.GetString("message"))
+	}
+	var rowErrors []map[string]any
+	_ = imp.UnmarshalJSONField("row_errors", &rowErrors)
+	if len(rowErrors) != 1 || rowErrors[0]["line"] != 4.0 || rowErrors[0]["message"] == "" {
+		t.Errorf("row errors %v", rowErrors)
+	}
+	var dupes []parts.Duplicate
+	_ = imp.UnmarshalJSONField("duplicates", &dupes)
+	if len(dupes) != 1 || !slices.Equal(dupes[0].Lines, []int{2, 3}) {
+		t.Errorf("duplicates %+v", dupes)
+	}
+	if res := e.lookup(t, e.token, "11427953129"); len(res.Matches) != 1 || res.Matches[0].Prices["list"].Amount != 11 {
+		t.Errorf("duplicate: the last row should win: %+v", res.Matches)
+	}
+	res := e.lookup(t, e.token, "16117373814")
+	if len(res.Matches) != 1 || len(res.Matches[0].Chain) != 4 || res.Matches[0].Current == nil || res.Matches[0].Current.Key != "16117373817" {
+		t.Errorf("chain in one cell: %+v", res.Matches)
+	}
+	res = e.lookup(t, e.token, "34216794300")
+	if len(res.Matches) != 1 || res.Matches[0].ReplacedBy == nil || res.Matches[0].ReplacedBy.Kind != "all_of" || len(res.Matches[0].ReplacedBy.Parts) != 2 {
+		t.Fatalf("set: %+v", res.Matches)
+	}
+	if q := res.Matches[0].ReplacedBy.Parts; q[0].Qty+q[1].Qty != 3 {
+		t.Errorf("set quantities %v and %v, want 2 and 1", q[0].Qty, q[1].Qty)
+	}
+	// a newer file whose row of a known part cannot be read: reported, the part is not discontinued
+	v2 := strings.Replace(v1, "61217604809;Battery 2;120,00;", "61217604809;Battery 2;=A1*2;", 1)
+	_, imp = e.upload(t, e.token, "teile-neu.csv", "price_list", []byte(v2))
+	if c := counts(t, imp); c.Discontinued != 0 || c.Errors != 2 {
+		t.Errorf("re-import %+v: %s", c, imp.GetString("message"))
+	}
+	if res := e.lookup(t, e.token, "61217604809"); len(res.Matches) != 1 || res.Matches[0].Status != parts.StatusCurrent {
+		t.Errorf("a part whose row could not be read: %+v", res.Matches)
+	}
+}
