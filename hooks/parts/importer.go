@@ -348,94 +348,6 @@ func (s *idSource) next() string {
 	return s.prefix + strings.Repeat("0", 8-len(id)) + id
 }
 
-// partColumnsIn are the columns an import writes of a new part, with the
-// parameter each takes.
-var partColumnsIn = [][2]string{{"id", "id"}, {"tenant", "tenant"}, {"brand", "brand"}, {"key", "key"}, {"alt_key", "alt"},
-	{"alt_key2", "alt2"}, {"number", "number"}, {"display", "display"}, {"description", "description"}, {"prices", "prices"},
-	{"price_since", "since"}, {"core_charge", "core"}, {"pack_qty", "pack"}, {"min_order", "min"}, {"price_group", "group"},
-	{"returnable", "ret"}, {"weight_kg", "weight"}, {"supplier", "supplier"}, {"document", "document"}, {"sheet", "sheet"},
-	{"row", "row"}, {"import", "import"}, {"created", "now"}, {"updated", "now"}}
-
-// insertRows is how many new parts one INSERT statement writes: fewer
-// statements cost less than the rows' own index work (docs/performance.md).
-const insertRows = 64
-
-// partInserter writes new parts insertRows at a time.
-type partInserter struct {
-	many, one *dbx.Query
-	pending   []dbx.Params
-}
-
-func newPartInserter(tx core.App) *partInserter {
-	stmt := func(rows int) *dbx.Query {
-		var cols, vals strings.Builder
-		for i, c := range partColumnsIn {
-			if i > 0 {
-				cols.WriteString(", ")
-			}
-			cols.WriteString("[[" + c[0] + "]]")
-		}
-		cols.WriteString(", [[discontinued]]")
-		for r := range rows {
-			if r > 0 {
-				vals.WriteString(", ")
-			}
-			vals.WriteString("(")
-			for i, c := range partColumnsIn {
-				if i > 0 {
-					vals.WriteString(", ")
-				}
-				fmt.Fprintf(&vals, "{:%s%d}", c[1], r)
-			}
-			vals.WriteString(", FALSE)")
-		}
-		return tx.DB().NewQuery("INSERT INTO {{" + Parts + "}} (" + cols.String() + ") VALUES " + vals.String()).Prepare()
-	}
-	return &partInserter{many: stmt(insertRows), one: stmt(1)}
-}
-
-// add queues a new part's parameters and writes a full statement's worth.
-func (p *partInserter) add(params dbx.Params) error {
-	p.pending = append(p.pending, params)
-	if len(p.pending) < insertRows {
-		return nil
-	}
-	return p.exec(p.many, p.pending)
-}
-
-// flush writes the parts still queued.
-func (p *partInserter) flush() error {
-	for len(p.pending) > 0 {
-		if err := p.exec(p.one, p.pending[:1]); err != nil {
-			return err
-		}
-		p.pending = p.pending[1:]
-	}
-	p.pending = p.pending[:0]
-	return nil
-}
-
-func (p *partInserter) exec(q *dbx.Query, rows []dbx.Params) error {
-	bound := make(dbx.Params, len(rows)*len(partColumnsIn))
-	for r, params := range rows {
-		for _, c := range partColumnsIn {
-			bound[c[1]+strconv.Itoa(r)] = params[c[1]]
-		}
-	}
-	if _, err := q.Bind(bound).Execute(); err != nil {
-		return err
-	}
-	if q == p.many {
-		p.pending = p.pending[:0]
-	}
-	return nil
-}
-
-func (p *partInserter) close() {
-	p.many.Close()
-	p.one.Close()
-}
-
 // batchRow is a row waiting for its transaction, with its sheet's supplier.
 type batchRow struct {
 	pricefile.Row
@@ -478,8 +390,12 @@ func (w *writer) flush() error {
 		return nil
 	}
 	err := w.app.RunInTransaction(func(tx core.App) error {
-		insert := newPartInserter(tx)
-		defer insert.close()
+		insert := tx.DB().NewQuery("INSERT INTO {{" + Parts + "}} ([[id]], [[tenant]], [[brand]], [[key]], [[alt_key]], [[alt_key2]], [[number]], [[display]], " +
+			"[[description]], [[prices]], [[price_since]], [[core_charge]], [[pack_qty]], [[min_order]], [[price_group]], [[returnable]], [[weight_kg]], " +
+			"[[discontinued]], [[supplier]], [[document]], [[sheet]], [[row]], [[import]], [[created]], [[updated]]) VALUES " +
+			"({:id}, {:tenant}, {:brand}, {:key}, {:alt}, {:alt2}, {:number}, {:display}, {:description}, {:prices}, {:since}, {:core}, {:pack}, {:min}, " +
+			"{:group}, {:ret}, {:weight}, FALSE, {:supplier}, {:document}, {:sheet}, {:row}, {:import}, {:now}, {:now})").Prepare()
+		defer insert.Close()
 		update := tx.DB().NewQuery("UPDATE {{" + Parts + "}} SET [[alt_key]] = {:alt}, [[alt_key2]] = {:alt2}, [[number]] = {:number}, [[display]] = {:display}, " +
 			"[[description]] = {:description}, [[prices]] = {:prices}, [[price_since]] = {:since}, [[core_charge]] = {:core}, [[pack_qty]] = {:pack}, " +
 			"[[min_order]] = {:min}, [[price_group]] = {:group}, [[returnable]] = {:ret}, [[weight_kg]] = {:weight}, [[discontinued]] = FALSE, " +
@@ -496,9 +412,6 @@ func (w *writer) flush() error {
 				return err
 			}
 		}
-		if err := insert.flush(); err != nil {
-			return fmt.Errorf("insert parts: %w", err)
-		}
 		return nil
 	})
 	if err != nil {
@@ -508,7 +421,7 @@ func (w *writer) flush() error {
 	return nil
 }
 
-func (w *writer) write(r pricefile.Row, supplier string, insert *partInserter, update, history *dbx.Query) error {
+func (w *writer) write(r pricefile.Row, supplier string, insert, update, history *dbx.Query) error {
 	k := keysOf(r.Brand, r.PartNumber)
 	if k.key == "" {
 		w.bad(pricefile.RowError{Sheet: r.Sheet, Line: r.Line, Message: "the part number has no letters or digits"})
@@ -560,16 +473,13 @@ func (w *writer) write(r pricefile.Row, supplier string, insert *partInserter, u
 	if old == nil {
 		params["id"] = w.ids.next()
 		params["since"] = w.now
-		if err := insert.add(params); err != nil {
+		if _, err := insert.Bind(params).Execute(); err != nil {
 			return fmt.Errorf("insert part %s: %w", k.key, err)
 		}
 		w.existing[id] = &existingPart{id: params["id"].(string), prices: prices, priceSince: w.now, supplier: supplier,
 			fingerprint: fingerprint(params["number"].(string), params["display"].(string), k.alt+"|"+k.alt2, desc, coreJSON, r.PackQty, r.MinOrder, params["group"].(string), ret, weight, w.doc.Id, r.Sheet, r.Line, supplier)}
 		w.report.Counts.PartsAdded++
 		return nil
-	}
-	if err := insert.flush(); err != nil { // the part may be one of the batch's own inserts
-		return fmt.Errorf("insert parts: %w", err)
 	}
 	changedPrices := w.priceChanges(r, k, old, prices, history)
 	fp := fingerprint(params["number"].(string), params["display"].(string), k.alt+"|"+k.alt2, desc, coreJSON, r.PackQty, r.MinOrder, params["group"].(string), ret, weight, w.doc.Id, r.Sheet, r.Line, supplier)
