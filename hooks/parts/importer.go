@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -172,8 +171,10 @@ func orEmpty[T any](s []T) []T {
 
 // existingPart is what the import needs to know of a stored part.
 type existingPart struct {
-	id           string
-	prices       map[string]PriceValue
+	id string
+	// fresh: inserted by this import (a later row with the same number is a duplicate)
+	fresh        bool
+	prices       string // the stored prices JSON (keys sorted, so equal prices are equal strings)
 	priceSince   string
 	discontinued bool
 	supplier     string
@@ -235,9 +236,8 @@ func newWriter(app core.App, doc *core.Record, importID string, now time.Time) (
 		if err := rows.Scan(&id, &brand, &key, &prices, &since, &disc, &supplier, &number, &desc, &core, &pack, &minOrder, &group, &ret, &weight, &document, &sheet, &row, &alt, &display); err != nil {
 			return nil, fmt.Errorf("load parts of %s: %w", w.tenant, err)
 		}
-		p := &existingPart{id: id, priceSince: since, discontinued: disc, supplier: supplier,
+		p := &existingPart{id: id, prices: prices, priceSince: since, discontinued: disc, supplier: supplier,
 			fingerprint: fingerprint(number, display, alt, desc, core, pack, minOrder, group, ret, weight, document, sheet, row, supplier)}
-		_ = json.Unmarshal([]byte(prices), &p.prices)
 		w.existing[brand+"|"+key] = p
 	}
 	if err := rows.Err(); err != nil {
@@ -476,14 +476,24 @@ func (w *writer) write(r pricefile.Row, supplier string, insert, update, history
 		if _, err := insert.Bind(params).Execute(); err != nil {
 			return fmt.Errorf("insert part %s: %w", k.key, err)
 		}
-		w.existing[id] = &existingPart{id: params["id"].(string), prices: prices, priceSince: w.now, supplier: supplier,
-			fingerprint: fingerprint(params["number"].(string), params["display"].(string), k.alt+"|"+k.alt2, desc, coreJSON, r.PackQty, r.MinOrder, params["group"].(string), ret, weight, w.doc.Id, r.Sheet, r.Line, supplier)}
+		// only the id: a later row with this number is a duplicate, whose last row wins without history
+		w.existing[id] = &existingPart{id: params["id"].(string), fresh: true}
 		w.report.Counts.PartsAdded++
 		return nil
 	}
-	changedPrices := w.priceChanges(r, k, old, prices, history)
+	if old.fresh {
+		params["id"], params["since"] = old.id, w.now
+		if _, err := update.Bind(params).Execute(); err != nil {
+			return fmt.Errorf("update part %s: %w", k.key, err)
+		}
+		return nil
+	}
+	changedPrices := 0
+	if old.prices != string(pricesJSON) {
+		changedPrices = w.priceChanges(r, k, old, prices, history)
+	}
 	fp := fingerprint(params["number"].(string), params["display"].(string), k.alt+"|"+k.alt2, desc, coreJSON, r.PackQty, r.MinOrder, params["group"].(string), ret, weight, w.doc.Id, r.Sheet, r.Line, supplier)
-	if changedPrices == 0 && fp == old.fingerprint && !old.discontinued && !pricesDiffer(old.prices, prices) {
+	if changedPrices == 0 && fp == old.fingerprint && !old.discontinued && old.prices == string(pricesJSON) {
 		w.report.Counts.PartsUnchanged++
 		return nil
 	}
@@ -495,24 +505,25 @@ func (w *writer) write(r pricefile.Row, supplier string, insert, update, history
 	if _, err := update.Bind(params).Execute(); err != nil {
 		return fmt.Errorf("update part %s: %w", k.key, err)
 	}
-	if changedPrices > 0 || pricesDiffer(old.prices, prices) {
+	if changedPrices > 0 || old.prices != string(pricesJSON) {
 		w.report.Counts.PartsChanged++
 	} else {
 		w.report.Counts.PartsUnchanged++
 	}
-	old.prices, old.fingerprint, old.discontinued, old.supplier = prices, fp, false, supplier
+	old.prices, old.fingerprint, old.discontinued, old.supplier = string(pricesJSON), fp, false, supplier
 	old.priceSince = params["since"].(string)
 	return nil
 }
-
-// pricesDiffer reports whether two price sets differ in names, amounts, currencies or labels.
-func pricesDiffer(a, b map[string]PriceValue) bool { return !maps.Equal(a, b) }
 
 // priceChanges keeps each changed or dropped price of a part in the history
 // and reports large changes; it returns how many prices changed.
 func (w *writer) priceChanges(r pricefile.Row, k keyed, old *existingPart, prices map[string]PriceValue, history *dbx.Query) int {
 	changed := 0
-	for name, was := range old.prices {
+	var was map[string]PriceValue
+	if old.prices != "" {
+		_ = json.Unmarshal([]byte(old.prices), &was)
+	}
+	for name, was := range was {
 		now, still := prices[name]
 		if still && now.Amount == was.Amount && now.Currency == was.Currency {
 			continue
