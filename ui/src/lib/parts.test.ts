@@ -362,7 +362,7 @@ describe('the import report', () => {
 describe('the column mapping', () => {
   it('offers every field with an English label, ignore last', () => {
     expect(FIELDS.map((f) => f.value)).toEqual([
-      'part_number', 'brand', 'description', 'price_list', 'price_net', 'price_other', 'currency', 'core_charge', 'pack_qty',
+      'part_number', 'brand', 'description', 'price_list', 'price_net', 'price_other', 'price_unit', 'currency', 'core_charge', 'pack_qty',
       'min_order', 'price_group', 'returnable', 'weight', 'superseded_by', 'supersedes', 'qty_ratio', 'interchange',
       'supersession_date', 'ignore',
     ]);

@@ -522,6 +522,7 @@ export const FIELDS: { value: PriceField; label: string }[] = [
   { value: 'price_list', label: 'List price' },
   { value: 'price_net', label: 'Net price' },
   { value: 'price_other', label: 'Other price (named by its header)' },
+  { value: 'price_unit', label: 'Price unit (prices per N pieces)' },
   { value: 'currency', label: 'Currency' },
   { value: 'core_charge', label: 'Core charge (deposit)' },
   { value: 'pack_qty', label: 'Pack quantity' },

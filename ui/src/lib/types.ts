@@ -169,6 +169,7 @@ export type PriceField =
   | 'qty_ratio'
   | 'interchange'
   | 'supersession_date'
+  | 'price_unit'
   | 'ignore';
 
 export interface MappingColumn {
