@@ -95,13 +95,16 @@ type permanentError struct{ err error }
 func (p *permanentError) Error() string { return p.err.Error() }
 func (p *permanentError) Unwrap() error { return p.err }
 
+// fileError reports whether err is about the file itself (unreadable, too
+// large, of a type that holds no rows): another attempt cannot fix it, and
+// its text is written for people.
+func fileError(err error) bool {
+	return errors.Is(err, extract.ErrUnreadable) || errors.Is(err, extract.ErrTooLarge) || errors.Is(err, extract.ErrUnsupportedType)
+}
+
 // failureMessage is the sentence a person reads for a failed import.
 func failureMessage(err error) string {
-	var de interface{ UserMessage() string }
-	if errors.As(err, &de) {
-		return de.UserMessage()
-	}
-	if errors.Is(err, extract.ErrUnreadable) || errors.Is(err, extract.ErrTooLarge) || errors.Is(err, extract.ErrUnsupportedType) {
+	if fileError(err) {
 		return textcut.Clip(err.Error(), 500)
 	}
 	return "The price file could not be imported (" + textcut.Clip(err.Error(), 300) + "). Reprocess the document to try again."
@@ -156,7 +159,7 @@ func Import(ctx context.Context, app core.App, store blob.Store, doc *core.Recor
 	if errors.As(err, &npc) {
 		return rec, nil
 	}
-	if err != nil && (errors.Is(err, extract.ErrUnreadable) || errors.Is(err, extract.ErrTooLarge) || errors.Is(err, extract.ErrUnsupportedType)) {
+	if err != nil && fileError(err) {
 		return rec, &permanentError{err}
 	}
 	return rec, err
