@@ -497,11 +497,14 @@ func keyboardScenario(t *testing.T, b *browser) {
 	// the main navigation is reachable and announces the current page
 	p.do(chromedp.Evaluate[chromedp.Void](`document.getElementById('page-title').focus()`))
 	p.shiftTab()
-	for range 8 {
+	for range 15 {
 		if eval[bool](p, `document.activeElement.matches('nav[aria-label="Main"] a[href="/chat"]')`) {
 			break
 		}
 		p.shiftTab()
+	}
+	if !eval[bool](p, `document.activeElement.matches('nav[aria-label="Main"] a[href="/chat"]')`) {
+		p.fail("Shift+Tab from the heading never reached the Chat link; focus is on %s", p.focused().Desc)
 	}
 	p.press(kb.Enter)
 	p.waitText("h1", "Chat")
