@@ -139,12 +139,20 @@ func Lookup(ctx context.Context, db dbx.Builder, tenant, query string) (Result, 
 	return res, nil
 }
 
+// message says a lookup's outcome in one sentence.
 func message(r Result) string {
+	found := ""
 	switch {
 	case len(r.Matches) == 1:
-		return "1 part found in your price files."
+		found = "1 part found in your price files"
 	case len(r.Matches) > 1:
-		return fmt.Sprintf("%d parts found in your price files.", len(r.Matches))
+		found = fmt.Sprintf("%d parts found in your price files", len(r.Matches))
+	}
+	switch {
+	case found != "" && len(r.NotFound) > 0:
+		return found + "; not in them: " + strings.Join(r.NotFound, ", ") + "."
+	case found != "":
+		return found + "."
 	case len(r.DidYouMean) > 0:
 		return "Not in your price files: " + strings.Join(r.NotFound, ", ") + ". Did you mean one of the similar numbers below?"
 	}

@@ -101,6 +101,11 @@ func TestLookupPriceFile(t *testing.T) {
 	if len(res.Matches) != 0 || !slices.Contains(res.NotFound, "1K0698151B") {
 		t.Errorf("unknown number: %+v", res)
 	}
+	// a found number and one in no file in the same question: both are said
+	res = e.lookup(t, member, "1K0 698 151 A and 4711000815, what do they cost?")
+	if len(res.Matches) != 1 || !slices.Equal(res.NotFound, []string{"4711000815"}) || !strings.Contains(res.Message, "not in them: 4711000815") {
+		t.Errorf("mixed question: %+v", res)
+	}
 	// an OCR confusion is offered as "did you mean", not as a match
 	res = e.lookup(t, member, "1KO 698 151 A")
 	if len(res.Matches) != 0 || len(res.DidYouMean) != 1 || res.DidYouMean[0].Key != "1K0698151A" {
