@@ -833,31 +833,38 @@ func makeIndexedDocument(t *testing.T, app core.App, tenant *core.Record) *core.
 // searchToolProbe attacks n8n's search tool: a token minted for tenant B
 // never reads tenant A's passages, and sign-in tokens are no search tokens.
 func searchToolProbe(method string) routeProbe {
+	return toolProbe(method, chat.SearchToolPath, "query=04152-YZZA6", `{"query":"04152-YZZA6"}`,
+		func(t *testing.T, app core.App, a *core.Record) string { return makeIndexedDocument(t, app, a).Id })
+}
+
+// toolProbe attacks a tool route of n8n agents: with a token minted for
+// tenant B the call succeeds but never shows what plant stored in tenant A
+// (identified by the id it returns); sign-in tokens and no token get 401;
+// tenant A's own token finds it (positive control).
+func toolProbe(method, path, query, body string, plant func(t *testing.T, app core.App, a *core.Record) string) routeProbe {
 	call := func(t *testing.T, srv *httptest.Server, token string) (int, string) {
-		return callTool(t, srv, method, "/api/n8n/search", "query=04152-YZZA6", `{"query":"04152-YZZA6"}`, token)
+		return callTool(t, srv, method, path, query, body, token)
 	}
 	return routeProbe{
-		sample: func(app core.App, a *core.Record) (string, string, any) {
-			return method, "/api/n8n/search?query=oil", nil
-		},
+		sample: func(app core.App, a *core.Record) (string, string, any) { return method, path + "?" + query, nil },
 		crossTenant: func(t *testing.T, app core.App, srv *httptest.Server, a, b *core.Record) {
-			doc := makeIndexedDocument(t, app, a)
+			id := plant(t, app, a)
 			bTok, err := chat.SearchToken(app, b.Id, ownerOf(app, b).Id, core.GenerateDefaultRandomId())
 			must(t, err)
-			if status, body := call(t, srv, "Bearer "+bTok); status != 200 || strings.Contains(body, doc.Id) {
-				t.Errorf("tenant B's search token reads tenant A's passages: %d %s", status, body)
+			if status, body := call(t, srv, "Bearer "+bTok); status != 200 || strings.Contains(body, id) {
+				t.Errorf("tenant B's token reaches tenant A's %s on %s: %d %s", id, path, status, body)
 			}
 			for _, who := range []string{"admin@jones.example", "admin@smith.example"} {
-				if status, body := call(t, srv, apptest.Token(t, app, who)); status != 401 || strings.Contains(body, doc.Id) {
-					t.Errorf("%s's sign-in token on the search tool: %d", who, status)
+				if status, body := call(t, srv, apptest.Token(t, app, who)); status != 401 || strings.Contains(body, id) {
+					t.Errorf("%s's sign-in token on %s: %d", who, path, status)
 				}
 			}
 			if status, _ := call(t, srv, ""); status != 401 {
-				t.Errorf("no token: %d", status)
+				t.Errorf("no token on %s: %d", path, status)
 			}
 			aTok, _ := chat.SearchToken(app, a.Id, ownerOf(app, a).Id, core.GenerateDefaultRandomId())
-			if _, body := call(t, srv, "Bearer "+aTok); !strings.Contains(body, doc.Id) {
-				t.Errorf("positive control: tenant A's token does not find A's passage: %s", body)
+			if _, body := call(t, srv, "Bearer "+aTok); !strings.Contains(body, id) {
+				t.Errorf("positive control: tenant A's token does not find A's %s on %s: %s", id, path, body)
 			}
 		},
 	}
