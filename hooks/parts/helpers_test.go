@@ -14,6 +14,7 @@ import (
 
 	"counterpart/hooks/apptest"
 	"counterpart/hooks/parts"
+	"counterpart/internal/config"
 )
 
 type env struct {
@@ -24,7 +25,12 @@ type env struct {
 
 func newEnv(t *testing.T) env {
 	t.Helper()
-	cfg := apptest.Config()
+	return newEnvWith(t, apptest.Config())
+}
+
+// newEnvWith serves an app with cfg (e.g. the S3 store).
+func newEnvWith(t *testing.T, cfg *config.Config) env {
+	t.Helper()
 	cfg.Jobs.Backoff = 10 * time.Millisecond
 	app := apptest.New(t, cfg)
 	return env{app: app, srv: apptest.Serve(t, app), token: apptest.Token(t, app, "admin@smith.example")}

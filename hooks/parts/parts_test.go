@@ -11,6 +11,8 @@ import (
 
 	"counterpart/hooks/apptest"
 	"counterpart/hooks/parts"
+	"counterpart/internal/blob/blobtest"
+	"counterpart/internal/config"
 )
 
 func mustJSON(t *testing.T, b []byte, v any) {
@@ -287,5 +289,24 @@ func TestBadRowsDuplicatesAndSets(t *testing.T) {
 	}
 	if res := e.lookup(t, e.token, "61217604809"); len(res.Matches) != 1 || res.Matches[0].Status != parts.StatusCurrent {
 		t.Errorf("a part whose row could not be read: %+v", res.Matches)
+	}
+}
+
+// TestImportThroughS3 runs the upload flow and the import against the S3
+// API (versitygw): the importer reads the file back from the bucket.
+func TestImportThroughS3(t *testing.T) {
+	s := blobtest.StartS3(t)
+	cfg := apptest.Config()
+	cfg.Storage.Driver = "s3"
+	cfg.Storage.S3 = config.S3{Endpoint: s.Endpoint, Bucket: s.Bucket, Region: s.Region, AccessKey: s.AccessKey,
+		SecretKey: s.SecretKey, UseSSL: s.UseSSL, PathStyle: s.PathStyle}
+	e := newEnvWith(t, cfg)
+	_, imp := e.upload(t, e.token, "preisliste.csv", "price_list", win1252(t, germanPriceFile))
+	if imp.GetString("status") != parts.ImportDone || counts(t, imp).PartsAdded != 11 {
+		t.Fatalf("import through S3: %s %s", imp.GetString("status"), imp.GetString("message"))
+	}
+	res := e.lookup(t, e.token, "34116794300")
+	if len(res.Matches) != 1 || res.Matches[0].Current == nil || res.Matches[0].Current.Prices["list"].Amount != 1234.56 {
+		t.Errorf("lookup after an S3 import: %+v", res.Matches)
 	}
 }
