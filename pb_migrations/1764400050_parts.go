@@ -4,6 +4,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"counterpart/internal/supersession"
 )
 
 // PartImportStatuses are a price-file import's states: running, then done,
@@ -12,7 +14,7 @@ var PartImportStatuses = []string{"running", "done", "needs_mapping", "failed"}
 
 // SupersessionKinds say how a supersession replaces a part: by one part, by a
 // set that is ordered together (all_of) or by any one of several (one_of).
-var SupersessionKinds = []string{"single", "all_of", "one_of"}
+var SupersessionKinds = []string{supersession.Single, supersession.AllOf, supersession.OneOf}
 
 // Interchangeabilities say whether the old part may still be fitted for the
 // new one (two_way) or only the new for the old (one_way); "" when the file says nothing.

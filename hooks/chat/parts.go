@@ -8,6 +8,7 @@ import (
 
 	"counterpart/hooks/parts"
 	"counterpart/internal/search"
+	"counterpart/internal/supersession"
 )
 
 // maxParts bounds the part cards stored with one answer.
@@ -173,7 +174,7 @@ func writeCard(b *strings.Builder, m parts.Match) {
 	}
 	if m.ReplacedBy != nil {
 		word := "all of"
-		if m.ReplacedBy.Kind == "one_of" {
+		if m.ReplacedBy.Kind == supersession.OneOf {
 			word = "any one of"
 		}
 		b.WriteString("\n- Replaced by " + word + ":")

@@ -2,6 +2,7 @@ package parts
 
 import (
 	"context"
+	"counterpart/internal/supersession"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -129,9 +130,13 @@ func Import(ctx context.Context, app core.App, store blob.Store, doc *core.Recor
 		return nil, fmt.Errorf("start import of %s: %w", doc.Id, err)
 	}
 	w, err := newWriter(app, doc, rec.Id, now)
-	if err == nil {
-		err = w.read(ctx, store)
+	if err != nil {
+		rec.Set("status", ImportFailed)
+		rec.Set("message", failureMessage(err))
+		rec.Set("finished", time.Now().UTC())
+		return rec, errors.Join(err, app.Save(rec))
 	}
+	err = w.read(ctx, store)
 	var npc *pricefile.NoPartColumnError
 	switch {
 	case errors.As(err, &npc):
@@ -556,7 +561,7 @@ func (w *writer) priceChanges(r pricefile.Row, k keyed, old *existingPart, price
 func (w *writer) collectLinks(k keyed, r pricefile.Row) {
 	kind := r.SupersedeKind
 	if kind == "" || len(r.SupersededBy) < 2 {
-		kind = "single"
+		kind = supersession.Single
 	}
 	for i, to := range r.SupersededBy {
 		tk := keysOf(r.Brand, to)
@@ -579,7 +584,7 @@ func (w *writer) collectLinks(k keyed, r pricefile.Row) {
 				break
 			}
 			w.links = append(w.links, pendingLink{brand: k.brand, from: prev, to: nk, fromNumber: prevNumber, toNumber: next,
-				kind: "single", qty: 1, date: r.SupersessionDate, sheet: r.Sheet, row: r.Line})
+				kind: supersession.Single, qty: 1, date: r.SupersessionDate, sheet: r.Sheet, row: r.Line})
 			prev, prevNumber = nk, next
 		}
 	}
@@ -589,7 +594,7 @@ func (w *writer) collectLinks(k keyed, r pricefile.Row) {
 			continue
 		}
 		w.links = append(w.links, pendingLink{brand: k.brand, from: fk.key, to: k.key, fromNumber: from, toNumber: r.PartNumber,
-			kind: "single", qty: r.QtyRatio, interchange: r.Interchange, date: r.SupersessionDate, sheet: r.Sheet, row: r.Line})
+			kind: supersession.Single, qty: r.QtyRatio, interchange: r.Interchange, date: r.SupersessionDate, sheet: r.Sheet, row: r.Line})
 	}
 }
 

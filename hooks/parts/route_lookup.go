@@ -1,6 +1,7 @@
 package parts
 
 import (
+	"cmp"
 	"net/http"
 	"strings"
 
@@ -25,7 +26,8 @@ func LookupQuery(q string) (string, string) {
 
 // handleLookup looks up the part numbers of ?q= in the caller's tenant.
 func handleLookup(e *core.RequestEvent) error {
-	q, bad := LookupQuery(firstNonEmpty(e.Request.URL.Query().Get("q"), e.Request.URL.Query().Get("query")))
+	qs := e.Request.URL.Query()
+	q, bad := LookupQuery(cmp.Or(strings.TrimSpace(qs.Get("q")), qs.Get("query")))
 	if bad != "" {
 		return e.BadRequestError(bad, nil)
 	}
@@ -35,13 +37,4 @@ func handleLookup(e *core.RequestEvent) error {
 		return e.InternalServerError("The lookup failed; try again.", nil)
 	}
 	return e.JSON(http.StatusOK, res)
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if strings.TrimSpace(v) != "" {
-			return v
-		}
-	}
-	return ""
 }

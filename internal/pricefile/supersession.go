@@ -5,18 +5,20 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"counterpart/internal/supersession"
 )
 
-// Kinds of supersession a row states (Row.SupersedeKind), as the
-// supersession package names them.
+// Kinds of supersession a row states (Row.SupersedeKind): the supersession
+// package's names.
 const (
 	// Single: one number replaces the part.
-	Single = "single"
+	Single = supersession.Single
 	// AllOf: a set replaces the part; every member is ordered ("A + B",
 	// "A und B", "A, B").
-	AllOf = "all_of"
+	AllOf = supersession.AllOf
 	// OneOf: any one of several replaces the part ("A / B", "A oder B").
-	OneOf = "one_of"
+	OneOf = supersession.OneOf
 )
 
 // successors is what a superseded-by cell says.
