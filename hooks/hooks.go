@@ -116,7 +116,7 @@ func openStore(cfg *config.Config, dataDir string) (blob.Store, *blob.Local, err
 	if err != nil {
 		return nil, nil, err
 	}
-	local, err := blob.NewLocal(dir, appsettings.PublicURL(cfg), secret)
+	local, err := blob.NewLocal(dir, appsettings.PublicURL(cfg), secret, blob.WithMaxPutSize(documents.MaxUploadBytes))
 	if err != nil {
 		return nil, nil, fmt.Errorf("storage.local: %w", err)
 	}

@@ -6,6 +6,10 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 )
 
+// MaxUploadMB is the largest per-file upload limit a tenant may set
+// (max_upload_mb); the local store's upload URLs accept files up to it.
+const MaxUploadMB = 2048
+
 // TenantFileTypes are the document kinds a tenant may allow.
 var TenantFileTypes = []string{"pdf", "docx", "xlsx", "csv", "txt", "md"}
 
@@ -28,7 +32,7 @@ func init() {
 			&core.SelectField{Name: "status", Required: true, MaxSelect: 1, Values: []string{"active", "suspended"}},
 			&core.TextField{Name: "system_prompt", Max: 8000},
 			&core.SelectField{Name: "allowed_file_types", MaxSelect: len(TenantFileTypes), Values: TenantFileTypes},
-			&core.NumberField{Name: "max_upload_mb", OnlyInt: true, Min: types.Pointer(1.0), Max: types.Pointer(2048.0)},
+			&core.NumberField{Name: "max_upload_mb", OnlyInt: true, Min: types.Pointer(1.0), Max: types.Pointer(float64(MaxUploadMB))},
 			&core.NumberField{Name: "storage_quota_mb", OnlyInt: true, Min: types.Pointer(0.0), Max: types.Pointer(100_000_000.0)},
 			&core.NumberField{Name: "monthly_message_quota", OnlyInt: true, Min: types.Pointer(0.0), Max: types.Pointer(100_000_000.0)},
 			&core.TextField{Name: "timezone", Max: 64},

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -54,6 +55,9 @@ type Route struct {
 	Summary string
 	// Handler serves the request.
 	Handler func(*core.RequestEvent) error
+	// BodyLimit, when above zero, replaces PocketBase's default body limit
+	// (32 MiB) for this route: for routes whose body is a file.
+	BodyLimit int64
 }
 
 // Key identifies a route as "METHOD path".
@@ -71,6 +75,9 @@ func Bind(se *core.ServeEvent, routes ...Route) {
 		route := se.Router.Route(r.Method, r.Path, r.Handler)
 		if mw := middleware(r.Access); mw != nil {
 			route.BindFunc(mw)
+		}
+		if r.BodyLimit > 0 {
+			route.Bind(apis.BodyLimit(r.BodyLimit))
 		}
 	}
 	storeMu.Lock()

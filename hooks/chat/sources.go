@@ -26,10 +26,15 @@ const maxSnippetBytes = 600
 type Source struct {
 	Document string `json:"document"`
 	Title    string `json:"title"`
-	Page     int    `json:"page"`
-	Row      int    `json:"row"`
-	Sheet    string `json:"sheet"`
-	Snippet  string `json:"snippet"`
+	// Page is the 1-based page of a PDF or DOCX passage, 0 for other formats.
+	Page int `json:"page"`
+	// Row is the row of a table passage that answers the question, numbered
+	// as a spreadsheet shows it (search.MatchingRow; a part card's row as
+	// the import read it), 0 for prose. The chip's label and the source
+	// view's highlighted row are this number.
+	Row     int    `json:"row"`
+	Sheet   string `json:"sheet"`
+	Snippet string `json:"snippet"`
 	// URL is the route that mints a download link after the rule check.
 	URL string `json:"url"`
 }

@@ -16,10 +16,17 @@ import (
 	"counterpart/hooks/api"
 	"counterpart/hooks/jobs"
 	"counterpart/internal/blob"
+	migrations "counterpart/pb_migrations"
 )
 
 // Collection is the documents collection.
 const Collection = "documents"
+
+// MaxUploadBytes is the largest file any tenant may upload: the local store
+// and its upload route accept bodies up to it, while each upload is held to
+// its tenant's own limit when it starts and to its declared size when it
+// completes.
+const MaxUploadBytes = int64(migrations.MaxUploadMB) << 20
 
 // Document statuses.
 const (
@@ -69,7 +76,9 @@ func Register(app core.App, deps Deps) {
 	app.Store().Set(storeKey, f)
 	f.bindMetadata(app)
 	f.bindDeletion(app)
+	bindHasFile(app)
 	f.bindCleanup(app)
+	f.bindCategoryGuess(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		api.Bind(se, f.Routes()...)
 		return se.Next()
@@ -85,6 +94,8 @@ func (f *feature) Routes() []api.Route {
 			Summary: "finish an upload: checks the stored object and queues processing", Handler: f.handleComplete},
 		{Method: "GET", Path: "/api/documents/{id}/download", Access: api.Member,
 			Summary: "a short-lived presigned download URL", Handler: f.handleDownload},
+		{Method: "GET", Path: RowsRoute("{id}"), Access: api.Member,
+			Summary: "the header and the rows around ?row= of a table document, read from the file (a cited row)", Handler: f.handleRows},
 		{Method: "POST", Path: "/api/documents/{id}/reprocess", Access: api.Member,
 			Summary: "process a document again", Handler: f.handleReprocess},
 	}
@@ -95,7 +106,8 @@ func (f *feature) Routes() []api.Route {
 		}
 		routes = append(routes,
 			api.Route{Method: "PUT", Path: blob.LocalRoute + "{path...}", Access: api.Public,
-				Summary: "the local store's presigned upload URLs (the signature is the credential)", Handler: serve},
+				Summary: "the local store's presigned upload URLs (the signature is the credential)", Handler: serve,
+				BodyLimit: MaxUploadBytes},
 			api.Route{Method: "GET", Path: blob.LocalRoute + "{path...}", Access: api.Public,
 				Summary: "the local store's presigned download URLs (the signature is the credential)", Handler: serve},
 		)

@@ -38,6 +38,9 @@ func (f *feature) handleDownload(e *core.RequestEvent) error {
 	if doc.GetString("status") == StatusPendingUpload {
 		return e.Error(http.StatusConflict, "This document has not been uploaded completely yet.", nil)
 	}
+	if !HasFile(doc) {
+		return e.Error(http.StatusGone, refusedMessage(doc), nil)
+	}
 	disp := blob.Attachment
 	if e.Request.URL.Query().Get("inline") == "1" {
 		disp = blob.Inline
@@ -66,6 +69,9 @@ func (f *feature) handleReprocess(e *core.RequestEvent) error {
 		return e.Error(http.StatusConflict, "This document has not been uploaded completely yet.", nil)
 	default:
 		return e.Error(http.StatusConflict, "This document is being processed already.", nil)
+	}
+	if !HasFile(doc) {
+		return e.Error(http.StatusConflict, refusedMessage(doc), nil)
 	}
 	if doc.GetString("status") == StatusFailed && doc.GetString("sha256") == "" && doc.GetInt("chunks") == 0 {
 		// a failed upload check deleted the object: there is nothing to process

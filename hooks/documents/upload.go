@@ -203,11 +203,8 @@ func (f *feature) handleComplete(e *core.RequestEvent) error {
 		return e.InternalServerError("The file store could not be reached. Try again in a moment.", nil)
 	}
 	fail := func(reason string) error {
-		if err := SetState(e.App, doc, map[string]any{"status": StatusFailed, "error": reason}); err != nil {
+		if err := f.refuse(ctx, e.App, doc, reason); err != nil {
 			return e.InternalServerError("", err)
-		}
-		if _, err := f.Queue.Enqueue(e.App, doc.GetString("tenant"), JobDeleteObject, doc.Id, map[string]any{"key": key}); err != nil {
-			e.App.Logger().Error("queue object delete", "document", doc.Id, "error", err)
 		}
 		return e.Error(http.StatusUnprocessableEntity, reason, nil)
 	}

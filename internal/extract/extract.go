@@ -33,6 +33,8 @@ type Chunk struct {
 	Page int
 	// Row is the spreadsheet row number of the first row in the chunk, as a
 	// person sees it (the first line of the file is row 1), or 0 for prose.
+	// Line k of a table chunk's Text is row Row+k: a blank row between two
+	// of its rows is an empty line.
 	Row int
 	// Sheet is the worksheet name for XLSX chunks, empty otherwise.
 	Sheet string

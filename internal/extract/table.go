@@ -35,6 +35,7 @@ type table struct {
 	buf      []byte // rendered lines of the current chunk
 	lines    int
 	firstRow int
+	lastRow  int    // the row of the chunk's last line
 	line     []byte // scratch for one rendered row
 	prose    *chunker
 }
@@ -156,7 +157,10 @@ func (t *table) addLine(row int, line []byte) error {
 		}
 		return t.prose.flush()
 	}
-	if t.lines > 0 && (t.lines >= rowsPerChunk || len(t.buf)+1+len(line) > chunkMax) {
+	// Blank rows between two rows of a chunk are empty lines, so that line
+	// k of a chunk is row firstRow+k (search.MatchingRow relies on it).
+	blank := max(row-t.lastRow-1, 0)
+	if t.lines > 0 && (t.lines >= rowsPerChunk || len(t.buf)+blank+1+len(line) > chunkMax) {
 		if err := t.flush(); err != nil {
 			return err
 		}
@@ -165,8 +169,12 @@ func (t *table) addLine(row int, line []byte) error {
 		t.firstRow = row
 	} else {
 		t.buf = append(t.buf, '\n')
+		for range blank {
+			t.buf = append(t.buf, '\n')
+		}
 	}
 	t.buf = append(t.buf, line...)
+	t.lastRow = row
 	t.lines++
 	return nil
 }

@@ -32,10 +32,38 @@ const tableSnippetLen = 400
 // rowsSnippet, and for prose the stretch around the best match, see
 // snippet.
 func passageSnippet(text string, row int, terms, parts []string) string {
+	s, _ := passageSnippetRow(text, row, terms, parts)
+	return s
+}
+
+// passageSnippetRow returns passageSnippet's snippet and the spreadsheet
+// row of the passage: for a chunk of spreadsheet rows (row > 0, its first
+// row) the row of the matching row (see [MatchingRow]), otherwise row.
+func passageSnippetRow(text string, row int, terms, parts []string) (string, int) {
 	if row > 0 || isTabular(text) {
-		return rowsSnippet(text, terms, parts)
+		s, offset := rowsSnippetOffset(text, terms, parts)
+		return s, MatchingRow(row, offset)
 	}
-	return snippet(text, terms, parts)
+	return snippet(text, terms, parts), row
+}
+
+// MatchingRow returns the spreadsheet row of the row that matches in a chunk
+// of spreadsheet rows whose first row is first, the matching row being
+// offset lines below the chunk's first line. The extractor writes one line
+// per row and, since rows are numbered as a spreadsheet shows them, an
+// empty line for each blank row between two rows of a chunk, so the line
+// offset is the row offset. (Chunks indexed before the empty lines were
+// written skip blank rows: for them the row is the matching row's when the
+// rows above it in the chunk are not blank, else a few rows above it.) A
+// chunk of prose or of a format without rows (first <= 0) keeps first.
+//
+// It is the one place the number is computed: the passage's Row, and with
+// it a source's label and the row the source view opens at, come from it.
+func MatchingRow(first, offset int) int {
+	if first <= 0 {
+		return first
+	}
+	return first + max(offset, 0)
 }
 
 // tableRow is a non-empty line of a tabular chunk.
@@ -57,11 +85,23 @@ type tableRow struct {
 // whole cells around the match ("… | UPE: 89,50 | …"), or, when the
 // matching cells alone are too long, to words as a prose snippet is.
 func rowsSnippet(text string, terms, parts []string) string {
+	s, _ := rowsSnippetOffset(text, terms, parts)
+	return s
+}
+
+// rowsSnippetOffset returns rowsSnippet's snippet and how many lines of
+// text come before the matching row (0 when no row matches: the rows are
+// then shown from the first).
+func rowsSnippetOffset(text string, terms, parts []string) (string, int) {
 	rows := splitRows(text)
 	if len(rows) == 0 {
-		return ""
+		return "", 0
 	}
 	focus, at := matchingRow(text, rows, terms, parts)
+	offset := 0
+	if focus >= 0 {
+		offset = strings.Count(text[:rows[focus].start], "\n")
+	}
 	lo, hi := max(focus, 0), max(focus, 0)+1
 	var b strings.Builder
 	if first := rows[lo]; first.n > tableSnippetLen {
@@ -108,7 +148,7 @@ func rowsSnippet(text string, terms, parts []string) string {
 	if hi < len(rows) {
 		out += "\n" + ellipsis
 	}
-	return out
+	return out, offset
 }
 
 // splitRows returns the non-empty lines of text. A line that begins with

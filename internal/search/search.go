@@ -29,7 +29,11 @@ type Passage struct {
 	Ordinal int
 	// Page is the 1-based page of the chunk, 0 when the format has none.
 	Page int
-	// Row is the first spreadsheet row of the chunk, 0 for prose.
+	// Row is the spreadsheet row of the passage, 0 for prose: for a chunk
+	// of spreadsheet rows the row that matches the question, the one the
+	// snippet marks with [MatchedRow] (see [MatchingRow]), else the
+	// chunk's first row. Rows are numbered as a spreadsheet shows them:
+	// the first line of the file or sheet is row 1.
 	Row int
 	// Sheet is the worksheet of the chunk, empty for other formats.
 	Sheet string
@@ -377,10 +381,10 @@ func passages(hits []hit, chunks map[int64]*chunkRow, terms, parts []string) []P
 		p := c.p
 		p.Score, p.ExactPart = h.score, h.exact
 		if h.exact {
-			p.Snippet = passageSnippet(c.text, p.Row, terms, parts)
+			p.Snippet, p.Row = passageSnippetRow(c.text, p.Row, terms, parts)
 			p.Score = float64(countTerms(c.text, terms)) + h.score/(1+h.score)
 		} else {
-			p.Snippet = passageSnippet(c.text, p.Row, terms, nil)
+			p.Snippet, p.Row = passageSnippetRow(c.text, p.Row, terms, nil)
 		}
 		out = append(out, p)
 	}

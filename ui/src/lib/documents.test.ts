@@ -3,8 +3,10 @@ import {
   acceptFor,
   applyEvent,
   buildFilter,
+  canReprocess,
   filtersFromQuery,
   filtersToQuery,
+  hasFile,
   hasFilters,
   isOlder,
   knownTags,
@@ -66,5 +68,18 @@ describe('live updates', () => {
     expect(knownTags([doc({ tags: ['b', 'a'] }), doc({ tags: null }), doc({ tags: ['a', 'c'] })])).toEqual(['a', 'b', 'c']);
     expect(acceptFor(['pdf', 'csv', 'md'])).toBe('.pdf,.csv,.tsv,.md,.markdown');
     expect(acceptFor(undefined)).toBe('');
+  });
+});
+
+describe('a refused file', () => {
+  it.each([
+    [{ status: 'ready' }, true, true],
+    [{ status: 'failed' }, true, true],
+    [{ status: 'failed', has_file: false }, false, false],
+    [{ status: 'pending_upload' }, false, false],
+    [{ status: 'processing' }, true, false],
+  ] as [Partial<Doc>, boolean, boolean][])('%o: download %s, reprocess %s', (over, download, again) => {
+    expect(hasFile(doc(over))).toBe(download);
+    expect(canReprocess(doc(over))).toBe(again);
   });
 });

@@ -35,6 +35,9 @@ export function filtersToQuery(f: DocFilters): Record<string, string | number | 
   };
 }
 
+/** The documents on their way to ready: uploading, uploaded or being processed. */
+export const IN_PROGRESS_FILTER = `(status = "pending_upload" || status = "uploaded" || status = "processing")`;
+
 /** The parameter-binding filter function of the SDK: pb.filter(expr, params). */
 export type FilterFn = (expr: string, params: Record<string, unknown>) => string;
 
@@ -46,7 +49,7 @@ export type FilterFn = (expr: string, params: Record<string, unknown>) => string
 export function buildFilter(f: DocFilters, filter: FilterFn): string {
   const parts: string[] = [];
   if (f.q.trim()) parts.push(filter('(title ~ {:q} || filename ~ {:q} || description ~ {:q})', { q: f.q.trim() }));
-  if (f.status === 'in_progress') parts.push(`(status = "pending_upload" || status = "uploaded" || status = "processing")`);
+  if (f.status === 'in_progress') parts.push(IN_PROGRESS_FILTER);
   else if (f.status) parts.push(filter('status = {:s}', { s: f.status }));
   if (f.category === 'none') parts.push(`category = ""`);
   else if (f.category) parts.push(filter('category = {:c}', { c: f.category }));
@@ -110,9 +113,14 @@ export function knownTags(docs: Doc[]): string[] {
   return [...set].sort();
 }
 
-/** Documents that can be reprocessed (the server's rule: ready or failed). */
+/** Documents whose file the store keeps: uploaded, and not refused by the upload check. */
+export function hasFile(d: Doc): boolean {
+  return d.status !== 'pending_upload' && d.has_file !== false;
+}
+
+/** Documents that can be reprocessed (the server's rule: ready or failed, with a file). */
 export function canReprocess(d: Doc): boolean {
-  return d.status === 'ready' || d.status === 'failed';
+  return (d.status === 'ready' || d.status === 'failed') && hasFile(d);
 }
 
 /** The accept attribute of the file picker from the tenant's allowed types. */

@@ -13,6 +13,8 @@ describe('routes', () => {
     expect(resolve('/sign-in').route.name).toBe('sign-in');
     expect(resolve('/documents/x1').route.name).toBe('document');
     expect(resolve('/documents/x1').params.id).toBe('x1');
+    expect(resolve('/documents/x1/source').route).toMatchObject({ name: 'source', access: 'user', title: 'Source' });
+    expect(resolve('/documents/x1/source').params.id).toBe('x1');
     expect(resolve('/chat').route.name).toBe('chat');
     expect(resolve('/chat/c1').params.id).toBe('c1');
     expect(resolve('/parts').route).toMatchObject({ name: 'parts', access: 'user', title: 'Parts' });

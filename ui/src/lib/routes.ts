@@ -12,6 +12,7 @@ export type RouteName =
   | 'chat'
   | 'documents'
   | 'document'
+  | 'source'
   | 'parts'
   | 'settings-users'
   | 'settings-tenant'
@@ -45,6 +46,8 @@ export const ROUTES: RouteDef[] = [
   { name: 'chat', pattern: '/chat/:id', access: 'user', title: 'Chat' },
   { name: 'documents', pattern: '/documents', access: 'user', title: 'Documents' },
   { name: 'document', pattern: '/documents/:id', access: 'user', title: 'Document' },
+  // where an answer's source opens: ?row= of a table, ?page= of a PDF (lib/sources.ts)
+  { name: 'source', pattern: '/documents/:id/source', access: 'user', title: 'Source' },
   { name: 'parts', pattern: '/parts', access: 'user', title: 'Parts' },
   { name: 'settings-users', pattern: '/settings', access: 'admin', title: 'Users · Settings' },
   { name: 'settings-users', pattern: '/settings/users', access: 'admin', title: 'Users · Settings' },

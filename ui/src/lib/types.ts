@@ -44,6 +44,8 @@ export interface Doc extends RecordModel {
   rows: number;
   chunks: number;
   processed_at: string;
+  /** false when the upload check refused the file and removed it from the store */
+  has_file?: boolean;
   created: string;
   updated: string;
   expand?: { uploaded_by?: User };
