@@ -15,6 +15,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/mailer"
 
+	"counterpart/hooks/appsettings"
 	"counterpart/hooks/jobs"
 	"counterpart/internal/config"
 	"counterpart/internal/metrics"
@@ -177,7 +178,7 @@ func (a *Alerter) read(app core.App, now time.Time, errs *[]string) []reading {
 	return out
 }
 
-// notify mails (or, without recipients, logs) one alert or all-clear.
+// notify mails (or, without recipients or without mail set up, logs) one alert or all-clear.
 func (a *Alerter) notify(app core.App, now time.Time, r reading, action action) error {
 	logAttrs := []any{"condition", r.cond, "detail", r.detail}
 	if action == alert {
@@ -185,8 +186,8 @@ func (a *Alerter) notify(app core.App, now time.Time, r reading, action action) 
 	} else {
 		app.Logger().Info("alert cleared: "+r.title, logAttrs...)
 	}
-	if len(a.deps.Config.Recipients) == 0 {
-		return nil
+	if len(a.deps.Config.Recipients) == 0 || !appsettings.MailSetUp(app) {
+		return nil // the log line above is all there is without recipients or mail
 	}
 	meta := app.Settings().Meta
 	name := meta.AppName

@@ -98,7 +98,26 @@ func buildTemplate() (string, error) {
 	if err := demo.Seed(app); err != nil {
 		return "", err
 	}
+	// test apps have mail set up: every message lands in the test app's
+	// in-memory mailer (TestMailer), so this host is never dialled; WithoutMail
+	// makes an app of a server without mail
+	s := app.Settings()
+	s.SMTP.Enabled, s.SMTP.Host, s.SMTP.Port = true, "mail.test.invalid", 25
+	if err := app.Save(s); err != nil {
+		return "", err
+	}
 	return dir, nil
+}
+
+// WithoutMail makes app a server without mail, as a fresh install without
+// smtp in counterpart.yaml is (appsettings.MailSetUp is false).
+func WithoutMail(t testing.TB, app core.App) {
+	t.Helper()
+	s := app.Settings()
+	s.SMTP.Enabled = false
+	if err := app.Save(s); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // Serve starts a real HTTP server with the app's router, exactly as `serve`

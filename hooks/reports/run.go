@@ -15,6 +15,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 
 	"counterpart/hooks/api"
+	"counterpart/hooks/appsettings"
 	"counterpart/hooks/tenancy"
 	"counterpart/internal/schedule"
 	"counterpart/internal/textcut"
@@ -100,11 +101,17 @@ func (s *Service) make(ctx context.Context, t *core.Record, req request) (*core.
 	rec.Set("summary", summary)
 	rec.Set("summary_html", html)
 	rec.Set("status", StatusReady)
+	mail := len(recipientsOf(t)) > 0
+	if mail && !appsettings.MailSetUp(s.app) {
+		// kept, and says why it is not mailed; no send job to retry in vain
+		rec.Set("send_error", NotMailedNoMail)
+		mail = false
+	}
 	err = s.app.RunInTransaction(func(tx core.App) error {
 		if err := tx.Save(rec); err != nil {
 			return err
 		}
-		if len(recipientsOf(t)) == 0 {
+		if !mail {
 			return nil
 		}
 		_, err := s.currentDeps().Queue.Enqueue(tx, t.Id, JobSend, rec.Id, nil)

@@ -13,16 +13,23 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/mailer"
 
+	"counterpart/hooks/appsettings"
 	"counterpart/hooks/jobs"
 	"counterpart/hooks/tenancy"
 	"counterpart/internal/textcut"
 )
 
+// NotMailedNoMail is the send_error of a report that is kept but not mailed
+// because this server has no mail set up (ui/src/lib/reports.ts says so in
+// words); such a report is not retried.
+const NotMailedNoMail = "not mailed: mail is not set up"
+
 // send is the JobSend handler: it mails a ready report with its CSV attached
 // through the app's mailer (the SMTP settings from counterpart.yaml) and
 // records the outcome on the report. A failure is stored as send_error and
-// returned, so the queue retries with backoff. It is idempotent: a report
-// already sent is not sent again.
+// returned, so the queue retries with backoff; without mail set up it records
+// NotMailedNoMail and ends. It is idempotent: a report already sent is not
+// sent again.
 func (s *Service) send(_ context.Context, app core.App, job *jobs.Job) error {
 	rec, err := app.FindRecordById(Collection, job.Subject)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -52,6 +59,15 @@ func (s *Service) send(_ context.Context, app core.App, job *jobs.Job) error {
 	}
 	if err != nil {
 		return err
+	}
+	if !appsettings.MailSetUp(app) {
+		// mail was switched off after the report was queued: say so, and do not retry
+		rec.Set("send_error", NotMailedNoMail)
+		if err := app.Save(rec); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("record that report %s is not mailed: %w", rec.Id, err)
+		}
+		app.Logger().Info("reports: report kept, not mailed: mail is not set up", "tenant", job.Tenant, "report", rec.Id)
+		return nil
 	}
 	csv, err := readCSV(app, rec)
 	if err != nil {

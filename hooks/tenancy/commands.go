@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
 
+	"counterpart/hooks/appsettings"
 	"counterpart/hooks/audit"
 )
 
@@ -39,7 +40,7 @@ func Command(app core.App) *cobra.Command {
 			fmt.Fprintf(out, "Created tenant %s (%s), id %s\n", t.GetString("name"), t.GetString("slug"), t.Id)
 			fmt.Fprintf(out, "Tenant admin: %s\n", admin.Email())
 			if in.AdminPassword == "" {
-				if app.Settings().SMTP.Enabled {
+				if appsettings.MailSetUp(app) {
 					if err := SendInvitation(app, t, admin, nil); err != nil {
 						fmt.Fprintf(out, "The invitation mail could not be sent (%v).\n", err)
 					} else {

@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/mailer"
 
+	"counterpart/hooks/appsettings"
 	"counterpart/hooks/audit"
 	"counterpart/hooks/webapp"
 	migrations "counterpart/pb_migrations"
@@ -24,8 +25,10 @@ type inviteRequest struct {
 	Tenant string `json:"tenant"`
 }
 
-// handleInvite creates a user in the caller's tenant and mails them a link to
-// set their password. The new user exists only once the mail is on its way.
+// handleInvite creates a user in the caller's tenant who sets their own
+// password through a one-time link. When mail is set up the link is mailed,
+// and the new user exists only once the mail is on its way; without mail the
+// answer carries the link for the admin to hand over.
 func handleInvite(e *core.RequestEvent) error {
 	var in inviteRequest
 	if err := e.BindBody(&in); err != nil {
@@ -62,28 +65,57 @@ func handleInvite(e *core.RequestEvent) error {
 		return e.NotFoundError("Your tenant was not found.", nil)
 	}
 
+	mailed := appsettings.MailSetUp(e.App)
+	actor := audit.ActorFromRequest(e)
 	var user *core.Record
+	var link SetPasswordLink
 	err = e.App.RunInTransaction(func(tx core.App) error {
-		user, err = NewUser(tx, tenantID, in.Email, in.Name, in.Role, RandomPassword())
+		user, err = newInvitedUser(tx, tenantID, in)
 		if err != nil {
 			return err
 		}
-		if err := audit.Write(tx, audit.Entry{Tenant: tenantID, Actor: audit.ActorFromRequest(e), Action: "user.invited",
-			Target: in.Email, Summary: map[string]any{"role": in.Role}}); err != nil {
+		if err := audit.Write(tx, audit.Entry{Tenant: tenantID, Actor: actor, Action: "user.invited",
+			Target: in.Email, Summary: map[string]any{"role": in.Role, "mailed": mailed}}); err != nil {
+			return err
+		}
+		if !mailed {
+			link, err = NewSetPasswordLink(tx, actor, user)
 			return err
 		}
 		return SendInvitation(tx, tenant, user, e.Auth)
 	})
 	if err != nil {
-		e.App.Logger().Error("invite failed", "tenant", tenantID, "error", err)
+		e.App.Logger().Error("invite failed", "tenant", tenantID, "mailed", mailed, "error", err)
+		if !mailed {
+			return e.InternalServerError("The person could not be added. Try again in a moment.", nil)
+		}
 		return e.BadRequestError("The invitation could not be sent. Check the mail settings with IT, then try again.", nil)
 	}
-	return e.JSON(201, map[string]any{"id": user.Id, "email": user.Email(), "name": user.GetString("name"), "role": in.Role})
+	out := map[string]any{"id": user.Id, "email": user.Email(), "name": user.GetString("name"), "role": in.Role, "mailed": mailed}
+	if !mailed {
+		out["link"] = link
+		e.App.Logger().Info("invited without mail: set-password link shown to the admin", "tenant", tenantID, "user", user.Id, "expires", link.Expires)
+	}
+	return e.JSON(201, out)
+}
+
+// newInvitedUser creates the invited person with a random password they never
+// see, marked as not having set a password yet. Call it inside a transaction.
+func newInvitedUser(tx core.App, tenantID string, in inviteRequest) (*core.Record, error) {
+	u, err := NewUser(tx, tenantID, in.Email, in.Name, in.Role, RandomPassword())
+	if err != nil {
+		return nil, err
+	}
+	u.Set(PasswordPending, true)
+	if err := tx.Save(u); err != nil {
+		return nil, fmt.Errorf("mark %s as invited: %w", in.Email, err)
+	}
+	return u, nil
 }
 
 // SendInvitation mails user a link to set their password and sign in.
 func SendInvitation(app core.App, tenant, user, inviter *core.Record) error {
-	token, err := user.NewPasswordResetToken()
+	token, _, err := newSetPasswordToken(user)
 	if err != nil {
 		return fmt.Errorf("invitation token: %w", err)
 	}
@@ -103,7 +135,7 @@ func SendInvitation(app core.App, tenant, user, inviter *core.Record) error {
 		HTML: fmt.Sprintf(`<p>Hello,</p><p>%s invited you to Counterpart, the parts assistant of %s.</p>`+
 			`<p><a href="%s">Set your password and sign in</a></p><p>The link works once and expires in %d hours.</p>`,
 			html.EscapeString(who), html.EscapeString(tenant.GetString("name")), html.EscapeString(link),
-			user.Collection().PasswordResetToken.Duration/3600),
+			int(SetPasswordLinkTTL.Hours())),
 	}
 	if err := app.NewMailClient().Send(msg); err != nil {
 		return fmt.Errorf("send invitation to %s: %w", user.Email(), err)

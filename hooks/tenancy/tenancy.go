@@ -30,6 +30,8 @@ func Register(app core.App) {
 	bindTenantGuards(app)
 	bindSuspension(app)
 	bindUserRules(app)
+	bindPasswordPending(app)
+	bindPasswordResetWithoutMail(app)
 
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		api.Bind(se, Routes()...)
@@ -42,6 +44,10 @@ func Routes() []api.Route {
 	return []api.Route{
 		{Method: "POST", Path: "/api/tenant/users/invite", Access: api.TenantAdmin,
 			Summary: "invite a person to the caller's tenant", Handler: handleInvite},
+		{Method: "POST", Path: "/api/tenant/users/{id}/set-password-link", Access: api.TenantAdmin,
+			Summary: "a fresh one-time set-password link for a person of the caller's tenant", Handler: handleSetPasswordLink},
+		{Method: "GET", Path: "/api/tenant/mail", Access: api.Member,
+			Summary: "whether this server sends mail (invitations, password resets, reports)", Handler: handleMailStatus},
 	}
 }
 

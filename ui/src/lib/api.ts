@@ -2,6 +2,7 @@ import { pb } from './pb';
 import type { PresignedUpload, UploadApi } from './uploads.svelte';
 import { xhrPut } from './uploads.svelte';
 import type { Doc } from './types';
+import type { InviteReply } from './mail';
 
 /** Counterpart's custom routes (hooks/documents, hooks/tenancy). */
 
@@ -29,11 +30,11 @@ export async function downloadURL(id: string, inline = false): Promise<string> {
 }
 
 export function invite(body: { email: string; name: string; role: string }) {
-  return pb.send<{ id: string; email: string }>('/api/tenant/users/invite', { method: 'POST', body });
+  return pb.send<InviteReply>('/api/tenant/users/invite', { method: 'POST', body });
 }
 
 export const uploadApi: UploadApi = {
-  start: (file) => startUpload(file),
+  start: (file, meta) => startUpload(file, meta),
   put: xhrPut,
   complete: async (id) => {
     await completeUpload(id);

@@ -7,6 +7,7 @@
 
 import type { RecordModel } from 'pocketbase';
 import { isDay, longDay } from './analytics';
+import { NOT_MAILED_NO_MAIL } from './mail';
 
 export type ReportStatus = 'running' | 'ready' | 'failed';
 export type ReportTrigger = 'schedule' | 'manual';
@@ -71,7 +72,7 @@ export function periodLabel(r: Pick<Report, 'period_from' | 'period_to'>, locale
   return `${longDay(r.period_from, locale)} to ${longDay(r.period_to, locale)}`;
 }
 
-export type MailState = 'none' | 'queued' | 'sent' | 'retrying' | 'given-up' | 'not-ready';
+export type MailState = 'none' | 'queued' | 'sent' | 'retrying' | 'given-up' | 'no-mail' | 'not-ready';
 
 export interface MailLine {
   state: MailState;
@@ -82,7 +83,8 @@ export interface MailLine {
 /**
  * What happened to a report's mail, in one sentence. The send job writes
  * send_error after each failed attempt ("attempt 2 of 5: …") and the queue
- * retries; once it gives up the error starts with "gave up".
+ * retries; once it gives up the error starts with "gave up". On a server
+ * without mail the report is kept with NOT_MAILED_NO_MAIL and never retried.
  */
 export function mailLine(
   r: { status: string; recipients: readonly string[] | null; sent_at: string; send_error: string },
@@ -94,6 +96,7 @@ export function mailLine(
   if (to.length === 0) return { state: 'none', text: 'Not mailed: no recipients are set.' };
   if (r.sent_at) return { state: 'sent', text: `Mailed to ${list} on ${when(r.sent_at)}.` };
   const err = (r.send_error ?? '').trim();
+  if (err === NOT_MAILED_NO_MAIL) return { state: 'no-mail', text: 'Not mailed: mail is not set up on this server. The report is kept here.' };
   if (/^gave up\b/i.test(err)) return { state: 'given-up', text: `Not mailed to ${list}: ${err}.` };
   if (err) return { state: 'retrying', text: `Not mailed to ${list} yet: ${err}. Counterpart will retry.` };
   return { state: 'queued', text: `Being mailed to ${list}.` };
