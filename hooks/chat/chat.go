@@ -211,6 +211,8 @@ func (f *feature) Routes() []api.Route {
 			Summary: "ask a failed or stopped answer's question again", Handler: f.handleRetry},
 		{Method: "POST", Path: "/api/chat/messages/{id}/feedback", Access: api.Member,
 			Summary: "thumbs up or down, with an optional comment, on an answer", Handler: f.handleFeedback},
+		{Method: "GET", Path: ConversationSearchPath, Access: api.Member,
+			Summary: "search one's conversations by title and by the text of their questions and answers (any case, any Unicode form)", Handler: f.handleConversationSearch},
 		{Method: "GET", Path: "/api/search", Access: api.Member,
 			Summary: "search the caller's tenant's documents: passages with titles and download routes", Handler: f.handleSearch},
 		{Method: "GET", Path: SearchToolPath, Access: api.N8N,

@@ -3,9 +3,16 @@ package chat_test
 import (
 	"fmt"
 	"net/url"
+	"slices"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"counterpart/hooks/apptest"
+	"counterpart/hooks/chat"
 )
 
 func TestConversationRules(t *testing.T) {
@@ -109,37 +116,108 @@ func TestOnlyTheOwnerReads(t *testing.T) {
 	}
 }
 
-// TestConversationSearch: the owner finds conversations by title and by
-// message text through the records API, and only their own.
+// TestConversationSearch: the owner finds conversations by title, by a
+// question and by a word that is only in an answer, in any case and any
+// Unicode form, archived apart, and never a colleague's.
 func TestConversationSearch(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, opts{})
 	byTitle := e.conversation(t, "member@smith.example")
 	apptest.Do(t, e.srv, "PATCH", "/api/collections/conversations/records/"+byTitle, e.token, map[string]any{"title": "Zündkerzen für den Golf"})
-	byText := e.conversation(t, "member@smith.example")
-	apptest.Do(t, e.srv, "POST", sendPath(byText), e.token, map[string]any{"content": "Welche Zündkerzen passen in den Polo?"})
+	byQuestion := e.conversation(t, "member@smith.example")
+	e.exchange(t, byQuestion, "Welche Zündkerzen passen in den Polo?", "Die NGK BKR6EQUP passt.")
+	byAnswer := e.conversation(t, "member@smith.example")
+	e.exchange(t, byAnswer, "Was brauche ich vorne?", "Die **Bremsbeläge** 1K0698151 und zwei Schrauben_M8 (100% Original).")
+	// decomposed (NFD) umlauts, as some PDFs and Macs write them
+	decomposed := e.conversation(t, "member@smith.example")
+	e.exchange(t, decomposed, "Und hinten?", "Hintere Bremsbela\u0308ge: 5Q0698451.")
+	archived := e.conversation(t, "member@smith.example")
+	e.exchange(t, archived, "Alte Frage", "Bremsbeläge aus dem Archiv.")
+	apptest.Do(t, e.srv, "PATCH", "/api/collections/conversations/records/"+archived, e.token, map[string]any{"archived": true})
 	e.conversation(t, "member@smith.example") // empty, never matches
 	colleague := e.conversation(t, "manager@smith.example")
-	apptest.Do(t, e.srv, "POST", sendPath(colleague), apptest.Token(t, e.app, "manager@smith.example"), map[string]any{"content": "Zündkerzen"})
+	e.exchange(t, colleague, "Zündkerzen", "Bremsbeläge und Zündkerzen.")
 
-	find := func(tok, q string) map[string]bool {
-		f := fmt.Sprintf(`title ~ %q || messages_via_conversation.content ~ %q`, q, q)
-		r := apptest.Do(t, e.srv, "GET", "/api/collections/conversations/records?perPage=50&sort=-last_message_at&filter="+url.QueryEscape(f), tok, nil)
-		mustf(t, r.Status == 200, "search: %d %s", r.Status, r.Body)
-		out := map[string]bool{}
+	find := func(tok, q, extra string) []string {
+		t.Helper()
+		r := apptest.Do(t, e.srv, "GET", chat.ConversationSearchPath+"?q="+url.QueryEscape(q)+extra, tok, nil)
+		mustf(t, r.Status == 200, "search %q: %d %s", q, r.Status, r.Body)
+		var out []string
 		for _, it := range r.Items() {
-			out[it["id"].(string)] = true
+			if _, shown := it["session_id"]; shown {
+				t.Errorf("search %q shows a session id", q)
+			}
+			out = append(out, it["id"].(string))
 		}
 		return out
 	}
-	got := find(e.token, "Zündkerze")
-	if len(got) != 2 || !got[byTitle] || !got[byText] {
-		t.Errorf("search Zündkerze: %v (want %s and %s)", got, byTitle, byText)
+	for _, tc := range []struct {
+		q, extra string
+		want     []string
+	}{
+		{"Zündkerze", "", []string{byQuestion, byTitle}}, // newest first: the question moved its conversation up
+		{"ZÜNDKERZE", "", []string{byQuestion, byTitle}},
+		{"polo", "", []string{byQuestion}},
+		{"Bremsbeläge", "", []string{decomposed, byAnswer}},
+		{"BREMSBELÄGE", "", []string{decomposed, byAnswer}},
+		{"bremsbela\u0308ge", "", []string{decomposed, byAnswer}}, // typed decomposed
+		{"5q0698451", "", []string{decomposed}},                   // only in an answer
+		{"1K0698151", "", []string{byAnswer}},
+		{"100%", "", []string{byAnswer}}, // LIKE's wildcards are literal
+		{"n_k", "", nil},
+		{"Schrauben_M8", "", []string{byAnswer}},
+		{"ä", "", []string{decomposed, byAnswer}}, // no ASCII to narrow by
+		{"Golf", "", []string{byTitle}},
+		{"Bremsbeläge", "&archived=true", []string{archived}},
+		{"nothing like it", "", nil},
+	} {
+		if got := find(e.token, tc.q, tc.extra); !slices.Equal(got, tc.want) {
+			t.Errorf("search %q%s: %v, want %v", tc.q, tc.extra, got, tc.want)
+		}
 	}
-	if got := find(e.token, "Polo"); len(got) != 1 || !got[byText] {
-		t.Errorf("search Polo: %v", got)
+	// the colleague finds only their own
+	if got := find(apptest.Token(t, e.app, "manager@smith.example"), "Bremsbeläge", ""); !slices.Equal(got, []string{colleague}) {
+		t.Errorf("the manager's search: %v, want only %s", got, colleague)
 	}
-	if got := find(e.token, "Golf"); len(got) != 1 || !got[byTitle] {
-		t.Errorf("search Golf: %v", got)
+	for q, want := range map[string]int{"": 400, "   ": 400, strings.Repeat("x", 201): 400} {
+		if r := apptest.Do(t, e.srv, "GET", chat.ConversationSearchPath+"?q="+url.QueryEscape(q), e.token, nil); r.Status != want || r.Message() == "" {
+			t.Errorf("search %q: %d %s, want %d with a message", q, r.Status, r.Body, want)
+		}
+	}
+	if r := apptest.Do(t, e.srv, "GET", chat.ConversationSearchPath+"?q=golf", "", nil); r.Status != 401 {
+		t.Errorf("a guest's search: %d", r.Status)
+	}
+}
+
+// exchange stores a question and its complete answer in conv, as the chat
+// routes would (last_message_at moves), and returns after both are saved.
+func (e *env) exchange(t *testing.T, conv, question, answer string) {
+	t.Helper()
+	c, err := e.app.FindRecordById("conversations", conv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	col, err := e.app.FindCollectionByNameOrId("messages")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range []struct{ role, content string }{{"user", question}, {"assistant", answer}} {
+		r := core.NewRecord(col)
+		r.Set("tenant", c.GetString("tenant"))
+		r.Set("conversation", conv)
+		r.Set("user", c.GetString("user"))
+		r.Set("role", m.role)
+		r.Set("status", "complete")
+		r.Set("content", m.content)
+		r.SetRaw("created", types.NowDateTime().Add(time.Duration(i)*time.Millisecond))
+		if err := e.app.Save(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// distinct, increasing times: the newest conversation is the last one given an exchange
+	time.Sleep(5 * time.Millisecond)
+	c.Set("last_message_at", types.NowDateTime())
+	if err := e.app.Save(c); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { SSEParser, conversationFilter, sourceHref, sourceLabel, titleFrom } from './chat';
+import {
+  EXAMPLE_QUESTIONS,
+  SSEParser,
+  archivedFilter,
+  conversationSearchPath,
+  mergeThread,
+  sourceLabel,
+  titleFrom,
+} from './chat';
 
 describe('SSEParser', () => {
   it('parses named events with JSON data', () => {
@@ -39,23 +47,47 @@ describe('sources', () => {
     expect(sourceLabel({ document: 'd', title: 'Prices', sheet: 'Parts', row: 12 })).toBe('Prices (Parts, row 12)');
     expect(sourceLabel({ document: 'd', title: '' })).toBe('Document');
   });
-  it('opens PDFs at the page', () => {
-    expect(sourceHref('https://s3/x.pdf?sig=1', { document: 'd', title: 't', page: 4 }, 'application/pdf')).toBe(
-      'https://s3/x.pdf?sig=1#page=4',
-    );
-    expect(sourceHref('https://s3/x.txt?sig=1', { document: 'd', title: 't' })).toBe('https://s3/x.txt?sig=1');
+});
+
+describe('conversation search', () => {
+  it('filters the list by the archive flag only', () => {
+    expect(archivedFilter()).toBe('archived = false');
+    expect(archivedFilter(true)).toBe('archived = true');
+  });
+  it('searches on the server, the text encoded', () => {
+    expect(conversationSearchPath('  ')).toBe('');
+    expect(conversationSearchPath(' Bremsbeläge & 1K0" ')).toBe('/api/chat/conversations?q=Bremsbel%C3%A4ge+%26+1K0%22');
+    expect(conversationSearchPath('pads', true)).toBe('/api/chat/conversations?q=pads&archived=true');
   });
 });
 
-describe('conversationFilter', () => {
-  const bind = (e: string, p: Record<string, unknown>) => e.replaceAll('{:q}', JSON.stringify(p.q));
-  it('is only the archive flag without a search', () => {
-    expect(conversationFilter('  ', bind)).toBe('archived = false');
+describe('mergeThread', () => {
+  const m = (id: string, content = id) => ({ id, content });
+  it('keeps the streamed answer and what is on its way', () => {
+    const server = [m('q1'), m('a1', 'saved so far')];
+    const local = [m('q1'), m('a1', 'streamed further'), { ...m('tmp-q-1'), sending: true }, m('tmp-a-1')];
+    expect(mergeThread(server, local, 'a1')).toEqual([m('q1'), m('a1', 'streamed further'), { ...m('tmp-q-1'), sending: true }, m('tmp-a-1')]);
   });
-  it('searches titles and message text, bound safely', () => {
-    expect(conversationFilter('1K0" || true', bind)).toBe(
-      'archived = false && (title ~ "1K0\\" || true" || messages_via_conversation.content ~ "1K0\\" || true")',
-    );
+  it('takes the server\'s version otherwise and drops stale local messages', () => {
+    expect(mergeThread([m('q1', 'server')], [m('q1', 'local'), m('gone')])).toEqual([m('q1', 'server')]);
+  });
+  it('keeps an answer this tab finished after the server read the thread', () => {
+    const server = [{ id: 'a1', content: 'Line 01', updated: '2026-12-07 10:00:00.100Z' }];
+    const local = [{ id: 'a1', content: 'Line 01 … Line 40', updated: '2026-12-07 10:00:00.900Z' }];
+    expect(mergeThread(server, local)).toEqual(local);
+    expect(mergeThread(local, server)).toEqual(local);
+  });
+  it('keeps the exchange being sent that the server did not list yet', () => {
+    // the thread was read before the question was stored, the stream had named it already
+    const local = [m('q1'), m('q2'), m('a2', 'streaming')];
+    expect(mergeThread([m('q1')], local, 'a2', ['q2'])).toEqual([m('q1'), m('q2'), m('a2', 'streaming')]);
+  });
+});
+
+describe('example questions', () => {
+  it('offers three or four', () => {
+    expect(EXAMPLE_QUESTIONS.length).toBeGreaterThanOrEqual(3);
+    expect(EXAMPLE_QUESTIONS.length).toBeLessThanOrEqual(4);
   });
 });
 

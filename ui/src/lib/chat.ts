@@ -1,7 +1,8 @@
 /**
  * The chat screen's plain logic: reading the server-sent events of an answer
  * (fetch + ReadableStream, since EventSource cannot POST), conversation
- * search filters, and where a source chip leads.
+ * search, merging a loaded thread with what is on its way, and where a
+ * source chip leads.
  */
 
 export interface SSEEvent {
@@ -82,23 +83,59 @@ export function sourceLabel(s: Source): string {
   return where.length ? `${title} (${where.join(', ')})` : title;
 }
 
-/** The URL that opens a source: the signed link, at its page for PDFs. */
-export function sourceHref(downloadURL: string, s: Source, contentType = ''): string {
-  const isPDF = /pdf/i.test(contentType) || /\.pdf(?:[?#]|$)/i.test(downloadURL.split('?')[0]) || !!s.page;
-  return s.page && isPDF ? `${downloadURL.split('#')[0]}#page=${s.page}` : downloadURL;
+/** The records-API filter of the conversation list without a search: archived or not. */
+export function archivedFilter(archived = false): string {
+  return archived ? 'archived = true' : 'archived = false';
 }
 
-/** The conversations filter for a search text, bound by the caller's pb.filter. */
-export function conversationFilter(
-  q: string,
-  bind: (expr: string, params: Record<string, unknown>) => string,
-  archived = false,
-): string {
-  const base = archived ? 'archived = true' : 'archived = false';
+/**
+ * Where the conversations matching a search text are listed: the server
+ * searches titles, questions and answers, in any case and Unicode form
+ * (SQLite's LIKE, and so a records-API filter, folds ASCII only); '' when
+ * there is nothing to search for.
+ */
+export function conversationSearchPath(q: string, archived = false): string {
   const text = q.trim();
-  if (!text) return base;
-  return `${base} && (${bind('title ~ {:q} || messages_via_conversation.content ~ {:q}', { q: text })})`;
+  if (!text) return '';
+  const params = new URLSearchParams({ q: text });
+  if (archived) params.set('archived', 'true');
+  return `/api/chat/conversations?${params}`;
 }
+
+/** A message as the thread keeps it: the server's fields, and `sending` on a question not yet stored. */
+export interface ThreadMessage {
+  id: string;
+  /** when the server last wrote it (PocketBase's "2026-01-02 03:04:05.678Z", which sorts as text) */
+  updated?: string;
+  sending?: boolean;
+}
+
+/**
+ * The thread after loading it from the server: the server's messages, where
+ * this tab holds a newer copy (the answer it streams, or one it finished
+ * after the server read the thread) that copy, then what is on its way and
+ * the server did not list yet: the question and answer being sent (ids
+ * starting with "tmp-" until the server names them) and the records named
+ * in `ours` (the exchange this tab is sending, already named by the server).
+ */
+export function mergeThread<M extends ThreadMessage>(server: M[], local: M[], streamingId = '', ours: readonly string[] = []): M[] {
+  const known = new Set(server.map((m) => m.id));
+  const mine = new Map(local.map((m) => [m.id, m]));
+  const merged = server.map((m) => {
+    const l = mine.get(m.id);
+    return l && (m.id === streamingId || (l.updated ?? '') > (m.updated ?? '')) ? l : m;
+  });
+  const onItsWay = (id: string) => id.startsWith('tmp-') || (!!id && id === streamingId) || ours.includes(id);
+  return merged.concat(local.filter((m) => !known.has(m.id) && onItsWay(m.id)));
+}
+
+/** Questions an empty chat offers; a click puts one in the message box. */
+export const EXAMPLE_QUESTIONS: readonly string[] = [
+  'What does part 1K0698151 cost, and is it in stock?',
+  'Which number replaces 8E0615301AF?',
+  'Which brake pads fit the Golf VII front axle?',
+  'How do I reset the service interval after an oil change?',
+];
 
 /** A conversation's title from its first question: one line, at most 60 characters. */
 export function titleFrom(question: string): string {
