@@ -28,13 +28,23 @@ type csvOut struct {
 	rows  int64
 }
 
-func newCSVOut(w io.Writer) *csvOut {
+// newCSVOut writes CSV in format f to w; the byte order mark, when f has
+// one, is written at once.
+func newCSVOut(w io.Writer, f CSVFormat) (*csvOut, error) {
+	if f.BOM {
+		if _, err := io.WriteString(w, utf8BOM); err != nil {
+			return nil, err
+		}
+	}
 	out := &csvOut{w: csv.NewWriter(w)}
+	if f.Comma != 0 {
+		out.w.Comma = f.Comma
+	}
 	if rw, ok := w.(http.ResponseWriter); ok {
 		rc := http.NewResponseController(rw)
 		out.flush = rc.Flush
 	}
-	return out
+	return out, nil
 }
 
 // row writes one record; cells are written as given: text goes through csvsafe.Cell at the call site.
@@ -69,14 +79,14 @@ var UsageHeader = []string{"day", "user", "user_name", "model", "questions", "an
 
 // WriteUsageCSV writes a tenant's daily usage from..to (YYYY-MM-DD in the
 // tenant's time zone, inclusive; empty means the last 30 days) to w: one row
-// per day × user × model, as usage.csv serves it, streamed from SQL. A bad
-// range is a *RangeError and nothing is written.
+// per day × user × model, as usage.csv serves it, streamed from SQL, in the
+// standard format. A bad range is a *RangeError and nothing is written.
 func WriteUsageCSV(app core.App, w io.Writer, tenantID string, from, to string) error {
 	r, err := tenantRange(app, tenantID, from, to)
 	if err != nil {
 		return err
 	}
-	_, err = writeUsage(app, w, tenantID, r)
+	_, err = writeUsage(app, w, tenantID, r, CSVStandard)
 	return err
 }
 
@@ -89,9 +99,12 @@ func tenantRange(app core.App, tenantID, from, to string) (dateRange, error) {
 	return parseRange(from, to, time.Now(), loc)
 }
 
-// writeUsage streams usage.csv and returns the number of data rows.
-func writeUsage(app core.App, w io.Writer, tenantID string, r dateRange) (int64, error) {
-	out := newCSVOut(w)
+// writeUsage streams usage.csv in format f and returns the number of data rows.
+func writeUsage(app core.App, w io.Writer, tenantID string, r dateRange, f CSVFormat) (int64, error) {
+	out, err := newCSVOut(w, f)
+	if err != nil {
+		return 0, err
+	}
 	if err := out.row(UsageHeader...); err != nil {
 		return 0, err
 	}
@@ -132,9 +145,10 @@ func writeUsage(app core.App, w io.Writer, tenantID string, r dateRange) (int64,
 
 var unsafeFileChars = regexp.MustCompile(`[^a-z0-9-]+`)
 
-// attachment starts a CSV download named counterpart-<what>-<tenant>-<from>-to-<to>.csv.
-func attachment(e *core.RequestEvent, what, slug string, r dateRange) {
-	name := fmt.Sprintf("counterpart-%s-%s-%s-to-%s.csv", what, unsafeFileChars.ReplaceAllString(slug, "-"), r.From(), r.To())
+// attachment starts a CSV download named
+// counterpart-<what>-<tenant>-<from>-to-<to><format's suffix>.csv.
+func attachment(e *core.RequestEvent, what, slug string, r dateRange, f CSVFormat) {
+	name := fmt.Sprintf("counterpart-%s-%s-%s-to-%s%s.csv", what, unsafeFileChars.ReplaceAllString(slug, "-"), r.From(), r.To(), f.Suffix)
 	h := e.Response.Header()
 	h.Set("Content-Type", "text/csv; charset=utf-8")
 	h.Set("Content-Disposition", `attachment; filename="`+name+`"`)

@@ -41,13 +41,17 @@ func handleExportConversations(e *core.RequestEvent) error {
 	}
 	loc := usage.Location(tenant.GetString("timezone"))
 	q := e.Request.URL.Query()
+	format, err := csvFormatOf(q)
+	if err != nil {
+		return e.BadRequestError(err.Error(), nil)
+	}
 	r, err := parseRange(q.Get("from"), q.Get("to"), time.Now(), loc)
 	if err != nil {
 		return answerError(e, err)
 	}
 	withText := tenant.GetBool("export_message_text")
-	attachment(e, "conversations", tenant.GetString("slug"), r)
-	rows, err := writeConversations(e.App, e.Response, tenantID, r, loc, withText)
+	attachment(e, "conversations", tenant.GetString("slug"), r, format)
+	rows, err := writeConversations(e.App, e.Response, tenantID, r, loc, withText, format)
 	if err != nil {
 		e.App.Logger().Error("analytics: conversations export cut off", "tenant", tenantID, "rows", rows, "error", err)
 		return nil
@@ -57,8 +61,8 @@ func handleExportConversations(e *core.RequestEvent) error {
 }
 
 // writeConversations streams the conversations of a tenant created or with a
-// last message in the range; with text, one row per message instead.
-func writeConversations(app core.App, w io.Writer, tenantID string, r dateRange, loc *time.Location, withText bool) (int64, error) {
+// last message in the range, in format f; with text, one row per message instead.
+func writeConversations(app core.App, w io.Writer, tenantID string, r dateRange, loc *time.Location, withText bool, f CSVFormat) (int64, error) {
 	start, end := r.bounds(loc)
 	from, _ := types.ParseDateTime(start.UTC())
 	to, _ := types.ParseDateTime(end.UTC())
@@ -73,7 +77,10 @@ func writeConversations(app core.App, w io.Writer, tenantID string, r dateRange,
 		return t.Time().In(loc).Format(time.DateTime)
 	}
 
-	out := newCSVOut(w)
+	out, err := newCSVOut(w, f)
+	if err != nil {
+		return 0, err
+	}
 	var sql string
 	if withText {
 		if err := out.row(MessagesHeader...); err != nil {

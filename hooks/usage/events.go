@@ -159,12 +159,46 @@ func writeDocumentEvent(app core.App, before string, r *core.Record) {
 	if !ok || before == status {
 		return
 	}
+	source, ok := documentSource(before, r)
+	if !ok {
+		return
+	}
 	ev := Event{Tenant: r.GetString("tenant"), Kind: kind, User: r.GetString("uploaded_by"), Subject: r.Id,
 		Bytes: int64(r.GetInt("size")), Pages: int64(r.GetInt("pages")), Rows: int64(r.GetInt("rows")),
-		Source: fmt.Sprintf("document:%s:%s:%s", r.Id, status, r.GetDateTime("updated").String())}
+		Source: source}
 	if err := Record(app, ev); err != nil {
 		app.Logger().Error("usage: recording a document event", "document", r.Id, "error", err)
 	}
+}
+
+// documentSource is the source key of a document reaching the saved record
+// r's status from before, or false when the step is no event. The
+// dashboard's "uploaded, processed, failed to process" count documents:
+//   - uploaded is the file's arrival only: a reprocess also sets "uploaded"
+//     (from ready or failed), and that is no new upload;
+//   - processed counts each successful processing (a reprocessed document
+//     is processed again, its pages read again);
+//   - failed counts a document once per failure that follows a success or
+//     its upload: the key carries the time of its last successful
+//     processing (processed_at), so a failed document that is reprocessed
+//     and fails again is the same failed document, while one that was ready
+//     in between and then fails is a new failure.
+func documentSource(before string, r *core.Record) (string, bool) {
+	status := r.GetString("status")
+	switch status {
+	case "uploaded":
+		if before != "" && before != "pending_upload" {
+			return "", false
+		}
+		return fmt.Sprintf("document:%s:uploaded", r.Id), true
+	case "failed":
+		since := "never"
+		if at := r.GetDateTime("processed_at"); !at.IsZero() {
+			since = at.String()
+		}
+		return fmt.Sprintf("document:%s:failed:since-ready:%s", r.Id, since), true
+	}
+	return fmt.Sprintf("document:%s:%s:%s", r.Id, status, r.GetDateTime("updated").String()), true
 }
 
 // bindSignIn records each successful sign-in of a tenant user (password, OTP,

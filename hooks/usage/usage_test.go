@@ -294,3 +294,55 @@ func TestDeletingATenantRemovesItsUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestReprocessedDocumentCounts: a reprocess is no new upload, and a document
+// that fails, is reprocessed and fails again is one failed document; a failure
+// after a successful processing is a new one. Each success counts.
+func TestReprocessedDocumentCounts(t *testing.T) {
+	app := apptest.New(t, nil)
+	smith := tenant(t, app, "smith")
+	uploader := user(t, app, "manager@smith.example")
+	col, err := app.FindCollectionByNameOrId("documents")
+	must(t, err)
+	d := core.NewRecord(col)
+	d.Load(map[string]any{"tenant": smith.Id, "uploaded_by": uploader.Id, "filename": "bulletin.pdf", "size": 4096, "status": "pending_upload"})
+	must(t, app.Save(d))
+	steps := []struct {
+		status string
+		ready  bool // processing succeeded: processed_at is set
+	}{
+		{"uploaded", false}, {"processing", false}, {"failed", false},
+		// reprocess, fails again
+		{"uploaded", false}, {"processing", false}, {"failed", false},
+		// reprocess, fails a third time
+		{"uploaded", false}, {"processing", false}, {"failed", false},
+		// reprocess, succeeds
+		{"uploaded", false}, {"processing", false}, {"ready", true},
+		// reprocess a ready document, succeeds again
+		{"uploaded", false}, {"processing", false}, {"ready", true},
+		// reprocess, now it fails: a new failure
+		{"uploaded", false}, {"processing", false}, {"failed", false},
+	}
+	for i, st := range steps {
+		fresh, err := app.FindRecordById("documents", d.Id)
+		must(t, err)
+		fresh.Set("status", st.status)
+		if st.ready {
+			// each success has its own time
+			fresh.Set("processed_at", time.Date(2026, 11, 2, 10, i, 0, 0, time.UTC))
+			fresh.Set("pages", 3)
+		}
+		must(t, app.Save(fresh))
+	}
+	for kind, want := range map[string]int64{usage.KindDocumentUploaded: 1, usage.KindDocumentProcessed: 2, usage.KindDocumentFailed: 2} {
+		if got := events(t, app, kind, d.Id); got != want {
+			t.Errorf("%s: %d events, want %d", kind, got, want)
+		}
+	}
+	must(t, usage.Rollup(app))
+	for col, want := range map[string]int64{"uploads": 1, "upload_bytes": 4096, "processed": 2, "processing_failed": 2} {
+		if got := daily(t, app, smith.Id, col, ""); got != want {
+			t.Errorf("%s = %d, want %d", col, got, want)
+		}
+	}
+}

@@ -168,6 +168,10 @@ describe('API paths and the CSV download', () => {
     expect(exportPath('usage', r)).toBe('/api/analytics/export/usage.csv?from=2026-11-01&to=2026-11-29');
     expect(adminExportPath(r, 'abc')).toBe('/api/admin/analytics/export/usage.csv?tenant=abc&from=2026-11-01&to=2026-11-29');
     expect(exportPath('conversations', r)).toBe('/api/analytics/export/conversations.csv?from=2026-11-01&to=2026-11-29');
+    // the variant for Excel in German (and other comma-decimal languages); the default stays without a format
+    expect(exportPath('usage', r, 'csv')).toBe('/api/analytics/export/usage.csv?from=2026-11-01&to=2026-11-29');
+    expect(exportPath('usage', r, 'excel-semicolon')).toBe('/api/analytics/export/usage.csv?from=2026-11-01&to=2026-11-29&format=excel-semicolon');
+    expect(exportPath('conversations', r, 'excel-semicolon')).toContain('format=excel-semicolon');
   });
   it('takes the file name from Content-Disposition', () => {
     expect(fileNameFrom('attachment; filename="usage-smith.csv"', 'x.csv')).toBe('usage-smith.csv');

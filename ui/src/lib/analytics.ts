@@ -306,8 +306,18 @@ export function adminAnalyticsPath(range: DateRange, tenant?: string): string {
   return `/api/admin/analytics?${q}`;
 }
 
-export function exportPath(kind: ExportKind, range: DateRange): string {
-  return `/api/analytics/export/${kind}.csv?${new URLSearchParams({ from: range.from, to: range.to })}`;
+/** How an export is written (hooks/analytics/csvformat.go): comma-separated, or for Excel in comma-decimal languages. */
+export type ExportFormat = 'csv' | 'excel-semicolon';
+
+export const EXPORT_FORMATS: { id: ExportFormat; label: string }[] = [
+  { id: 'csv', label: 'CSV' },
+  { id: 'excel-semicolon', label: 'CSV for Excel (semicolon)' },
+];
+
+export function exportPath(kind: ExportKind, range: DateRange, format: ExportFormat = 'csv'): string {
+  const q = new URLSearchParams({ from: range.from, to: range.to });
+  if (format !== 'csv') q.set('format', format);
+  return `/api/analytics/export/${kind}.csv?${q}`;
 }
 
 /** IT's export of one dealership's daily usage. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionLabel, ago, bytes, categoryLabel, parseDate, parseList, parseTags, statusLabel, summaryText } from './format';
+import { actionLabel, ago, bytes, categoryLabel, fieldLabel, FIELD_LABELS, parseDate, parseList, parseTags, sizeAndUploader, statusLabel, summaryText } from './format';
 
 describe('format', () => {
   it('sizes', () => {
@@ -33,12 +33,31 @@ describe('format', () => {
     expect(parseList('a@x.example\nb@x.example, c@x.example;\n\n')).toEqual(['a@x.example', 'b@x.example', 'c@x.example']);
   });
   it('summarises audit entries', () => {
-    expect(summaryText({ role: { from: 'member', to: 'manager' } })).toBe('role: member → manager');
+    expect(summaryText({ role: { from: 'member', to: 'manager' } })).toBe('Role: member → manager');
     expect(summaryText('{"timezone":{"from":"UTC","to":"Europe/Berlin"},"report_schedule":{"from":"","to":"0 7 * * 1"}}')).toBe(
-      'timezone: UTC → Europe/Berlin; report_schedule: (empty) → 0 7 * * 1',
+      'Time zone: UTC → Europe/Berlin; Report schedule: (empty) → 0 7 * * 1',
     );
-    expect(summaryText({ allowed_file_types: { from: ['pdf', 'csv'], to: [] } })).toBe('allowed_file_types: pdf, csv → (none)');
+    expect(summaryText({ allowed_file_types: { from: ['pdf', 'csv'], to: [] } })).toBe('File types people may upload: pdf, csv → (none)');
+    expect(summaryText({ max_upload_mb: { from: 100, to: 250 } })).toBe('Upload limit (MB): 100 → 250');
+    expect(summaryText({ export_message_text: { from: false, to: true } })).toBe('Message text in conversation exports: no → yes');
     expect(summaryText(null)).toBe('');
     expect(summaryText('plain words')).toBe('plain words');
+  });
+  it('labels every settings field the server audits, and unknown keys as words', () => {
+    // hooks/tenancy: settingFields + slug, userFields, the set-password link's summary
+    for (const k of ['name', 'system_prompt', 'allowed_file_types', 'max_upload_mb', 'storage_quota_mb', 'monthly_message_quota',
+      'timezone', 'report_schedule', 'report_recipients', 'export_message_text', 'slug', 'role', 'active', 'expires', 'password_set_before']) {
+      expect(FIELD_LABELS[k], k).toBeTruthy();
+      expect(fieldLabel(k)).not.toContain('_');
+    }
+    expect(fieldLabel('max_upload_mb')).toBe('Upload limit (MB)');
+    expect(fieldLabel('brand_new_field')).toBe('Brand new field');
+    expect(actionLabel('user.invite_link_created')).toBe('Made a set-password link');
+  });
+  it('joins size and uploader with a space either side of the dot', () => {
+    expect(sizeAndUploader(42 * 1024, 'Demo Admin')).toBe('42 kB · Demo Admin');
+    expect(sizeAndUploader(42 * 1024, '')).toBe('42 kB');
+    expect(sizeAndUploader(42 * 1024, undefined)).toBe('42 kB');
+    expect(sizeAndUploader(-1, 'Demo Admin')).toBe('Demo Admin');
   });
 });

@@ -13,6 +13,14 @@ export function bytes(n: number): string {
   return `${v >= 10 ? Math.round(v) : Math.round(v * 10) / 10} ${units[i]}`;
 }
 
+/**
+ * A document's size and who uploaded it, as the list shows them after the
+ * file name: "42 kB · Demo Admin", or the size alone.
+ */
+export function sizeAndUploader(size: number, uploader: string | undefined | null): string {
+  return [bytes(size), (uploader ?? '').trim()].filter(Boolean).join(' · ');
+}
+
 /** PocketBase dates are "2026-11-29 05:32:01.123Z" (a space, not a T). */
 export function parseDate(s: string | undefined | null): Date | null {
   if (!s) return null;
@@ -90,6 +98,7 @@ const ACTION_LABELS: Record<string, string> = {
   'user.reactivated': 'Reactivated a user',
   'user.renamed': 'Renamed a user',
   'user.deleted': 'Deleted a user',
+  'user.invite_link_created': 'Made a set-password link',
   'tenant.created': 'Created the dealership',
   'tenant.settings_changed': 'Changed the settings',
   'tenant.deleted': 'Deleted the dealership',
@@ -101,20 +110,53 @@ export function actionLabel(action: string): string {
   return ACTION_LABELS[action] ?? action;
 }
 
+/**
+ * What people call the fields of a dealership's settings and of a user, as
+ * the settings form labels them and the audit log names them. Declared once:
+ * the form and the log read them from here.
+ */
+export const FIELD_LABELS: Record<string, string> = {
+  name: 'Name',
+  slug: 'Short name',
+  timezone: 'Time zone',
+  allowed_file_types: 'File types people may upload',
+  max_upload_mb: 'Upload limit (MB)',
+  storage_quota_mb: 'Storage quota (MB)',
+  monthly_message_quota: 'Messages a month',
+  system_prompt: 'Instructions for the assistant',
+  report_schedule: 'Report schedule',
+  report_recipients: 'Report recipients',
+  export_message_text: 'Message text in conversation exports',
+  role: 'Role',
+  active: 'Active',
+  expires: 'Expires',
+  password_set_before: 'Password set before',
+};
+
+/** A field's label; an unknown key reads as words ("new_field" → "New field"). */
+export function fieldLabel(key: string): string {
+  const known = FIELD_LABELS[key];
+  if (known) return known;
+  const words = key.replace(/[_.]+/g, ' ').trim();
+  return words ? words.charAt(0).toUpperCase() + words.slice(1) : key;
+}
+
 function valueText(v: unknown): string {
   if (v === null || v === undefined || v === '') return '(empty)';
+  if (v === true) return 'yes';
+  if (v === false) return 'no';
   if (Array.isArray(v)) return v.map(valueText).join(', ') || '(none)';
   if (typeof v === 'object') {
     const o = v as Record<string, unknown>;
     if ('from' in o || 'to' in o) return `${valueText(o.from)} → ${valueText(o.to)}`;
     return Object.entries(o)
-      .map(([k, x]) => `${k}: ${valueText(x)}`)
+      .map(([k, x]) => `${fieldLabel(k)}: ${valueText(x)}`)
       .join('; ');
   }
   return String(v);
 }
 
-/** An audit entry's summary as one line: "role: member → manager; name: (empty) → Sam". */
+/** An audit entry's summary as one line: "Role: member → manager; Name: (empty) → Sam". */
 export function summaryText(summary: unknown): string {
   if (summary === null || summary === undefined || summary === '') return '';
   if (typeof summary === 'string') {
@@ -127,6 +169,6 @@ export function summaryText(summary: unknown): string {
   if (typeof summary !== 'object') return String(summary);
   if (Array.isArray(summary)) return valueText(summary);
   return Object.entries(summary as Record<string, unknown>)
-    .map(([k, v]) => `${k}: ${valueText(v)}`)
+    .map(([k, v]) => `${fieldLabel(k)}: ${valueText(v)}`)
     .join('; ');
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KEY_PREFIX, onboardingState, setOnboardingState, shouldOnboard, type StorageLike } from './onboarding';
+import { KEY_PREFIX, onboardingState, setOnboardingState, shouldOnboard, uploadStep, DOCUMENT_COUNT_FILTERS, type StorageLike } from './onboarding';
 
 function memory(): StorageLike & { data: Map<string, string> } {
   const data = new Map<string, string>();
@@ -32,5 +32,19 @@ describe('onboarding', () => {
     };
     expect(() => setOnboardingState('a1', 'done', broken)).not.toThrow();
     expect(onboardingState('a1', null)).toBeNull();
+  });
+  it('counts the upload step done only when a document is ready, never for a failed file', () => {
+    expect(uploadStep(null)).toBeNull();
+    expect(uploadStep({ ready: 0, working: 0, failed: 0 })).toBeNull();
+    expect(uploadStep({ ready: 0, working: 0, failed: 1 })).toEqual({ done: false, text: 'Not yet: 1 file failed; Documents says why' });
+    expect(uploadStep({ ready: 0, working: 2, failed: 1 })).toEqual({ done: false, text: '2 documents are being processed…' });
+    expect(uploadStep({ ready: 1, working: 0, failed: 0 })).toEqual({ done: true, text: 'Done: 1 document ready' });
+    expect(uploadStep({ ready: 3, working: 1, failed: 2 })).toEqual({ done: true, text: 'Done: 3 documents ready (1 more being processed, 2 failed)' });
+  });
+  it('counts every status once', () => {
+    const all = Object.values(DOCUMENT_COUNT_FILTERS).join(' ');
+    for (const s of ['pending_upload', 'uploaded', 'processing', 'ready', 'failed']) {
+      expect(all.split(`"${s}"`).length - 1, s).toBe(1);
+    }
   });
 });

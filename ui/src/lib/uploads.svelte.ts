@@ -1,4 +1,5 @@
 import { messageOf, fieldErrors } from './errors';
+import { guessCategory } from './category';
 
 /**
  * The upload queue. Each file goes straight to the store: the server mints a
@@ -15,9 +16,14 @@ export interface PresignedUpload {
   upload: { url: string; method: string; headers: Record<string, string>; expires: string };
 }
 
+/** What the upload says about the document when it starts; the person edits it later. */
+export interface UploadMeta {
+  category?: string;
+}
+
 /** What the queue needs from the outside world; the app passes the real one, tests a fake. */
 export interface UploadApi {
-  start(file: File): Promise<PresignedUpload>;
+  start(file: File, meta: UploadMeta): Promise<PresignedUpload>;
   put(
     target: PresignedUpload['upload'],
     file: File,
@@ -35,11 +41,14 @@ export class Upload {
   loaded = $state(0);
   error = $state('');
   docId = $state('');
+  /** the category the file's name suggests ('' for none), sent with the start */
+  readonly category: string;
   controller = new AbortController();
 
   constructor(key: number, file: File) {
     this.key = key;
     this.file = file;
+    this.category = guessCategory(file.name);
   }
 
   get percent(): number {
@@ -110,7 +119,7 @@ export class UploadQueue {
   async #run(u: Upload) {
     u.state = 'starting';
     try {
-      const presigned = await this.#api.start(u.file);
+      const presigned = await this.#api.start(u.file, u.category ? { category: u.category } : {});
       u.docId = presigned.document.id;
       if (u.controller.signal.aborted) {
         await this.#api.discard(u.docId).catch(() => {});

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { UploadQueue, type PresignedUpload, type UploadApi } from './uploads.svelte';
+import { UploadQueue, type PresignedUpload, type UploadApi, type UploadMeta } from './uploads.svelte';
 
 const file = (name: string, size = 100) => new File([new Uint8Array(size)], name, { type: 'text/plain' });
 
@@ -9,8 +9,8 @@ function fakeApi() {
   const calls: string[] = [];
   let n = 0;
   const api: UploadApi = {
-    start: vi.fn(async (f: File): Promise<PresignedUpload> => {
-      calls.push(`start ${f.name}`);
+    start: vi.fn(async (f: File, meta: UploadMeta): Promise<PresignedUpload> => {
+      calls.push(`start ${f.name}${meta.category ? ` as ${meta.category}` : ''}`);
       if (f.name.endsWith('.exe')) {
         throw { status: 400, response: { message: 'Check the highlighted fields.', data: { type: { message: 'EXE files are not allowed.' } } } };
       }
@@ -125,5 +125,16 @@ describe('UploadQueue', () => {
     expect(b.state).toBe('failed');
     expect(b.error).toBe('The file is not TXT.');
     expect(calls).not.toContain('discard doc-bad');
+  });
+  it('starts each upload with the category its name suggests, and none when it suggests none', async () => {
+    const { api, calls } = fakeApi();
+    const q = new UploadQueue(api, 3);
+    const [p, n] = q.add([file('Preisliste_2026.csv'), file('notes.txt')]);
+    await flush();
+    expect(p.category).toBe('price_list');
+    expect(n.category).toBe('');
+    expect(calls).toContain('start Preisliste_2026.csv as price_list');
+    expect(calls).toContain('start notes.txt');
+    expect(api.start).toHaveBeenCalledWith(n.file, {});
   });
 });

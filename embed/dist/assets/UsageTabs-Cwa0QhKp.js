@@ -1,1 +1,0 @@
-import{n as e}from"./index-rYkVrB8M.js";function t(t){e(t,{label:`Usage`,tabs:[{href:`/usage`,label:`Dashboard`},{href:`/usage/reports`,label:`Reports`}]})}export{t};

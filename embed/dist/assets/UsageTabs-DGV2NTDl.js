@@ -1,0 +1,1 @@
+import"./errors-D7muLFXh.js";import{n as e}from"./index-5KLGVEvl.js";function t(t){e(t,{label:`Usage`,tabs:[{href:`/usage`,label:`Dashboard`},{href:`/usage/reports`,label:`Reports`}]})}export{t};

@@ -1,0 +1,1 @@
+import{n as e}from"./pocketbase.es-BpTbKU4_.js";var t=new e(typeof location>`u`?`http://localhost`:location.origin);t.autoCancellation(!1);export{t};
