@@ -152,6 +152,10 @@ type server struct {
 	err   error
 }
 
+// gzipMinBytes is the size up to which a file is sent as it is: gzip's
+// header and the extra round of decoding cost more than they save.
+const gzipMinBytes = 512
+
 // compressible are the types gzipped; images other than SVG are compressed already.
 var compressible = map[string]bool{".html": true, ".js": true, ".css": true, ".svg": true, ".json": true, ".txt": true, ".map": true, ".webmanifest": true}
 
@@ -189,7 +193,7 @@ func (s *server) load() {
 		}
 		sum := sha256.Sum256(body)
 		f := &file{body: body, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, contentType: ct}
-		if compressible[ext] && len(body) > 512 {
+		if compressible[ext] && len(body) > gzipMinBytes {
 			var buf bytes.Buffer
 			zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
 			_, _ = zw.Write(body)

@@ -1,0 +1,4 @@
+package webapp
+
+// GzipMinBytes is gzipMinBytes for the tests.
+const GzipMinBytes = gzipMinBytes
