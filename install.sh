@@ -434,7 +434,8 @@ create_admin() {
 	chmod 0600 "$TEMP"
 	[[ $REAL_ROOT == 0 ]] || chown root:root "$TEMP"
 	mv -f -- "$TEMP" "$PASSWORD_FILE"
-	out=$(run_app superuser upsert "$ADMIN_EMAIL" "$password" 2>&1) || rc=$?
+	# "--": a generated password may begin with "-", which would read as a flag
+	out=$(run_app superuser upsert -- "$ADMIN_EMAIL" "$password" 2>&1) || rc=$?
 	if [[ $rc -ne 0 ]]; then
 		rm -f -- "$PASSWORD_FILE"
 		printf '%s\n' "${out//"$password"/<password>}" >&2
