@@ -60,6 +60,11 @@ func validateSettings(t *core.Record) error {
 			errs["report_schedule"] = validation.NewError("validation_invalid_schedule", err.Error())
 		}
 	}
+	// the field's minimum does not hold for 0, which PocketBase takes for "not set": 0 would refuse every upload
+	if t.GetInt("max_upload_mb") < 1 {
+		errs["max_upload_mb"] = validation.NewError("validation_min_upload",
+			fmt.Sprintf("Set an upload limit from 1 to %d MB.", migrations.MaxUploadMB))
+	}
 	if err := validateRecipients(t.GetString("report_recipients")); err != nil {
 		errs["report_recipients"] = validation.NewError("validation_invalid_recipients", err.Error())
 	}

@@ -76,6 +76,7 @@ func TestTenantSettingsValidation(t *testing.T) {
 		{"recipients not a list", map[string]any{"report_recipients": map[string]any{"a": 1}}, "report_recipients"},
 		{"upload limit too large", map[string]any{"max_upload_mb": 5000}, "max_upload_mb"},
 		{"negative upload limit", map[string]any{"max_upload_mb": -5}, "max_upload_mb"},
+		{"no upload limit", map[string]any{"max_upload_mb": 0}, "max_upload_mb"},
 		{"file type not offered", map[string]any{"allowed_file_types": []string{"exe"}}, "allowed_file_types"},
 		{"system prompt too long", map[string]any{"system_prompt": strings.Repeat("a", 8001)}, "system_prompt"},
 		{"empty name", map[string]any{"name": ""}, "name"},
