@@ -83,7 +83,9 @@ func s3Config(t testing.TB) *config.Config {
 	return cfg
 }
 
-func TestUploadProcessDownload(t *testing.T) {
+// eachStore runs test in parallel against a test app on the local store and
+// one on the S3 API (versitygw).
+func eachStore(t *testing.T, test func(t *testing.T, e env)) {
 	t.Parallel()
 	for _, driver := range []string{"local", "s3"} {
 		t.Run(driver, func(t *testing.T) {
@@ -92,37 +94,42 @@ func TestUploadProcessDownload(t *testing.T) {
 			if driver == "s3" {
 				cfg = s3Config(t)
 			}
-			e := newEnv(t, cfg)
-			id := e.upload(t, "Preisliste Ölfilter 2026.csv", "text/csv", []byte(priceList))
-			doc := e.waitStatus(t, id)
-			if doc.GetString("status") != "ready" || doc.GetInt("chunks") == 0 || doc.GetString("sha256") == "" {
-				t.Fatalf("after processing: %v (error %q)", doc.FieldsData(), doc.GetString("error"))
-			}
-			if doc.GetString("filename") != "Preisliste Ölfilter 2026.csv" || doc.GetString("title") != "Preisliste Ölfilter 2026" {
-				t.Errorf("name and title: %q %q", doc.GetString("filename"), doc.GetString("title"))
-			}
-			res := apptest.Do(t, e.srv, "GET", "/api/documents/"+id+"/download", e.token, nil)
-			if res.Status != 200 {
-				t.Fatalf("download: %d %s", res.Status, res.Body)
-			}
-			got, err := http.Get(res.JSON["url"].(string))
-			if err != nil {
-				t.Fatal(err)
-			}
-			body, _ := io.ReadAll(got.Body)
-			got.Body.Close()
-			if string(body) != priceList {
-				t.Errorf("downloaded %q", body)
-			}
-			if cd := got.Header.Get("Content-Disposition"); !strings.Contains(cd, "attachment") || !strings.Contains(cd, "Preisliste") {
-				t.Errorf("Content-Disposition %q", cd)
-			}
-			// another tenant cannot mint a download URL
-			if res := apptest.Do(t, e.srv, "GET", "/api/documents/"+id+"/download", apptest.Token(t, e.app, "admin@jones.example"), nil); res.Status != 404 {
-				t.Errorf("other tenant's download: %d", res.Status)
-			}
+			test(t, newEnv(t, cfg))
 		})
 	}
+}
+
+func TestUploadProcessDownload(t *testing.T) {
+	eachStore(t, func(t *testing.T, e env) {
+		id := e.upload(t, "Preisliste Ölfilter 2026.csv", "text/csv", []byte(priceList))
+		doc := e.waitStatus(t, id)
+		if doc.GetString("status") != "ready" || doc.GetInt("chunks") == 0 || doc.GetString("sha256") == "" {
+			t.Fatalf("after processing: %v (error %q)", doc.FieldsData(), doc.GetString("error"))
+		}
+		if doc.GetString("filename") != "Preisliste Ölfilter 2026.csv" || doc.GetString("title") != "Preisliste Ölfilter 2026" {
+			t.Errorf("name and title: %q %q", doc.GetString("filename"), doc.GetString("title"))
+		}
+		res := apptest.Do(t, e.srv, "GET", "/api/documents/"+id+"/download", e.token, nil)
+		if res.Status != 200 {
+			t.Fatalf("download: %d %s", res.Status, res.Body)
+		}
+		got, err := http.Get(res.JSON["url"].(string))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(got.Body)
+		got.Body.Close()
+		if string(body) != priceList {
+			t.Errorf("downloaded %q", body)
+		}
+		if cd := got.Header.Get("Content-Disposition"); !strings.Contains(cd, "attachment") || !strings.Contains(cd, "Preisliste") {
+			t.Errorf("Content-Disposition %q", cd)
+		}
+		// another tenant cannot mint a download URL
+		if res := apptest.Do(t, e.srv, "GET", "/api/documents/"+id+"/download", apptest.Token(t, e.app, "admin@jones.example"), nil); res.Status != 404 {
+			t.Errorf("other tenant's download: %d", res.Status)
+		}
+	})
 }
 
 func TestUploadBadInput(t *testing.T) {

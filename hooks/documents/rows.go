@@ -88,6 +88,9 @@ func (f *feature) handleRows(e *core.RequestEvent) error {
 	if doc.GetString("status") == StatusPendingUpload {
 		return e.Error(http.StatusConflict, "This document has not been uploaded completely yet.", nil)
 	}
+	if !HasFile(doc) {
+		return e.Error(http.StatusGone, refusedMessage(doc), nil)
+	}
 	rc, err := f.Store.Open(e.Request.Context(), doc.GetString("storage_key"))
 	if errors.Is(err, blob.ErrNotFound) {
 		return e.Error(http.StatusConflict, "The file of this document is gone; upload it again.", nil)

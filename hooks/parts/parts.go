@@ -58,7 +58,7 @@ const (
 const JobImport = "parts.import"
 
 // Categories are the document categories whose rows are imported as parts.
-var Categories = []string{"price_list", "catalog"}
+var Categories = []string{documents.CategoryPriceList, "catalog"}
 
 // IsPartsCategory reports whether documents of category are imported as parts.
 func IsPartsCategory(category string) bool { return slices.Contains(Categories, category) }
